@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The session: what one open file of /dev/ktap owns and the ioctls that
+ * drive it.  A session goes NEW --LOAD--> LOADED --START--> STARTED; its
+ * output is read() until the end.  Closing the file, which the kernel
+ * also does when ktap is killed, frees everything the session owns.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include "../uapi/ktap.h"
+#include "../vm/vm.h"
+#include "output.h"
+#include "session.h"
+
+#define KP_ERR_MAX	512
+
+enum kp_session_state {
+	KP_SESSION_NEW,
+	KP_SESSION_LOADED,
+	KP_SESSION_STARTED,
+};
+
+struct kp_session {
+	struct mutex lock;		/* serialises ioctls */
+	enum kp_session_state state;
+	struct kp_vm *vm;
+	struct kp_output out;
+};
+
+static int kp_session_open(struct inode *inode, struct file *file)
+{
+	struct kp_session *s;
+	int ret;
+
+	/* The device is 0600 already; a session also needs the capability. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	mutex_init(&s->lock);
+	ret = kp_output_init(&s->out, kp_ceilings.output_size);
+	if (ret) {
+		kfree(s);
+		return ret;
+	}
+	file->private_data = s;
+	return 0;
+}
+
+static int kp_session_release(struct inode *inode, struct file *file)
+{
+	struct kp_session *s = file->private_data;
+
+	kp_vm_free(s->vm);
+	kp_output_destroy(&s->out);
+	kfree(s);
+	return 0;
+}
+
+/* The VM's output hook: process context, so wait for the reader. */
+static int kp_session_emit(void *ctx, u16 type, const char *data, u32 len)
+{
+	struct kp_session *s = ctx;
+
+	return kp_output_write(&s->out, type, data, len, true);
+}
+
+static long kp_ioctl_version(void __user *arg)
+{
+	struct ktap_version v = {
+		.abi_major = KTAP_ABI_MAJOR,
+		.abi_minor = KTAP_ABI_MINOR,
+	};
+
+	strscpy(v.package_version, KTAP_PACKAGE_VERSION,
+		sizeof(v.package_version));
+	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+/* Turn what user space asked for into limits: 0 = default, above = error. */
+static int kp_resolve_limits(const struct ktap_limits *req,
+			     struct kp_vm_limits *lim, char *err)
+{
+	lim->max_insns = req->max_insns ?: KP_DEFAULT_MAX_INSNS;
+	lim->max_memory = req->max_memory ?: KP_DEFAULT_MAX_MEMORY;
+	lim->max_string = req->max_string ?: KP_DEFAULT_MAX_STRING;
+	if (lim->max_insns > kp_ceilings.max_insns)
+		snprintf(err, KP_ERR_MAX, "instruction limit %llu is above the module's ceiling %lu (module parameter ktapvm.max_insns)",
+			 lim->max_insns, kp_ceilings.max_insns);
+	else if (lim->max_memory > kp_ceilings.max_memory)
+		snprintf(err, KP_ERR_MAX, "memory limit %llu is above the module's ceiling %lu (module parameter ktapvm.max_memory)",
+			 lim->max_memory, kp_ceilings.max_memory);
+	else if (lim->max_string > kp_ceilings.max_string)
+		snprintf(err, KP_ERR_MAX, "string limit %u is above the module's ceiling %u (module parameter ktapvm.max_string)",
+			 lim->max_string, kp_ceilings.max_string);
+	else
+		return 0;
+	return -E2BIG;
+}
+
+static int kp_load(struct kp_session *s, const struct ktap_load *req,
+		   char *err)
+{
+	struct kp_vm_host host = { .emit = kp_session_emit, .ctx = s };
+	struct kp_vm_limits lim;
+	void *chunk;
+	int ret;
+
+	if (s->state != KP_SESSION_NEW) {
+		snprintf(err, KP_ERR_MAX, "this session already has a chunk; open /dev/ktap again");
+		return -EBUSY;
+	}
+	if (req->flags) {
+		snprintf(err, KP_ERR_MAX, "unknown load flags 0x%x", req->flags);
+		return -EINVAL;
+	}
+	if (req->chunk_len > KTAP_CHUNK_MAX) {
+		snprintf(err, KP_ERR_MAX, "chunk of %u bytes is larger than %u",
+			 req->chunk_len, KTAP_CHUNK_MAX);
+		return -E2BIG;
+	}
+	ret = kp_resolve_limits(&req->limits, &lim, err);
+	if (ret)
+		return ret;
+	chunk = vmemdup_user(u64_to_user_ptr(req->chunk), req->chunk_len);
+	if (IS_ERR(chunk)) {
+		snprintf(err, KP_ERR_MAX, "cannot read the chunk from user memory");
+		return PTR_ERR(chunk);
+	}
+	ret = kp_vm_load(chunk, req->chunk_len, &lim, &host, &s->vm, err,
+			 KP_ERR_MAX);
+	kvfree(chunk);
+	if (!ret)
+		s->state = KP_SESSION_LOADED;
+	return ret;
+}
+
+static long kp_ioctl_load(struct kp_session *s, void __user *arg)
+{
+	struct ktap_load req;
+	char *err;
+	long ret;
+
+	ret = copy_struct_from_user(&req, sizeof(req), arg,
+				    sizeof(req.size));
+	if (!ret)
+		ret = copy_struct_from_user(&req, sizeof(req), arg, req.size);
+	if (ret)
+		return ret;
+	err = kzalloc(KP_ERR_MAX, GFP_KERNEL);
+	if (!err)
+		return -ENOMEM;
+	ret = kp_load(s, &req, err);
+	if (ret && req.err_buf && req.err_len) {
+		size_t n = min_t(size_t, strlen(err) + 1, req.err_len);
+
+		err[n - 1] = '\0';
+		if (copy_to_user(u64_to_user_ptr(req.err_buf), err, n))
+			ret = -EFAULT;
+	}
+	kfree(err);
+	return ret;
+}
+
+/*
+ * Run the top-level code.  A runtime error is reported in the output
+ * stream, not as the ioctl's result; a signal while waiting for the
+ * reader ends the run with that error.
+ */
+static long kp_ioctl_start(struct kp_session *s)
+{
+	int ret;
+
+	if (s->state != KP_SESSION_LOADED)
+		return -EINVAL;
+	s->state = KP_SESSION_STARTED;
+	ret = kp_vm_run_main(s->vm);
+	kp_output_end(&s->out);
+	return ret == -EINVAL ? 0 : ret;
+}
+
+static long kp_session_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct kp_session *s = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	if (cmd == KTAP_IOC_VERSION)
+		return kp_ioctl_version(uarg);
+	if (mutex_lock_interruptible(&s->lock))
+		return -ERESTARTSYS;
+	switch (cmd) {
+	case KTAP_IOC_LOAD:
+		ret = kp_ioctl_load(s, uarg);
+		break;
+	case KTAP_IOC_START:
+		ret = kp_ioctl_start(s);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+static ssize_t kp_session_read(struct file *file, char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct kp_session *s = file->private_data;
+
+	return kp_output_read(&s->out, buf, count,
+			      file->f_flags & O_NONBLOCK);
+}
+
+static __poll_t kp_session_poll(struct file *file, poll_table *wait)
+{
+	struct kp_session *s = file->private_data;
+
+	return kp_output_poll(&s->out, file, wait);
+}
+
+const struct file_operations kp_session_fops = {
+	.owner = THIS_MODULE,
+	.open = kp_session_open,
+	.release = kp_session_release,
+	.unlocked_ioctl = kp_session_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.read = kp_session_read,
+	.poll = kp_session_poll,
+	.llseek = noop_llseek,
+};

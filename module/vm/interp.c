@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The interpreter: runs one function's verified bytecode over a register
+ * frame.  Dispatch is a computed goto through a table generated from the
+ * opcode X-macro (a switch where the compiler lacks labels-as-values).
+ * Because the verifier proved every operand in range, handlers index
+ * registers, constants and globals without checks; they only check what
+ * depends on runtime values (types, division by zero, limits).
+ */
+#include "vm.h"
+#include "str.h"
+#include "builtins.h"
+#include "../uapi/ktap.h"
+
+#if defined(__GNUC__) && !defined(KP_NO_COMPUTED_GOTO)
+#define KP_COMPUTED_GOTO 1
+#else
+#define KP_COMPUTED_GOTO 0
+#endif
+
+/* objtool must know the table's indirect jumps are intended. */
+#ifndef __annotate_jump_table
+#define __annotate_jump_table
+#endif
+
+static int kp_arith_error(struct kp_vm *vm, const struct kp_proto *p,
+			  const u32 *pc, const struct kp_value *b,
+			  const struct kp_value *c)
+{
+	const struct kp_value *bad = b->type != KP_TNUM ? b : c;
+
+	return kp_vm_error(vm, p, pc, "attempt to perform arithmetic on a %s value",
+			   kp_type_name(bad->type));
+}
+
+/* Lua's shifts: logical, a count of 64 or more gives 0, negative shifts back. */
+static s64 kp_shift_left(s64 x, s64 n)
+{
+	if (n <= -64 || n >= 64)
+		return 0;
+	if (n >= 0)
+		return (s64)((u64)x << n);
+	return (s64)((u64)x >> -n);
+}
+
+/*
+ * Division and modulo truncate toward zero like C; S64_MIN / -1 would trap
+ * on x86, so it wraps to S64_MIN (and its remainder is 0) instead.
+ */
+static s64 kp_div(s64 b, s64 c)
+{
+	return c == -1 ? (s64)(0 - (u64)b) : b / c;
+}
+
+static s64 kp_mod(s64 b, s64 c)
+{
+	return c == -1 ? 0 : b % c;
+}
+
+static bool kp_equal(const struct kp_value *b, const struct kp_value *c)
+{
+	if (b->type != c->type)
+		return false;
+	switch (b->type) {
+	case KP_TNIL:
+		return true;
+	case KP_TBOOL:
+		return b->b == c->b;
+	case KP_TNUM:
+		return b->n == c->n;
+	default:
+		return b->s == c->s || (b->s->len == c->s->len &&
+			!memcmp(b->s->data, c->s->data, b->s->len));
+	}
+}
+
+/* Compare two numbers or two strings: <0, 0, >0; -2 when not comparable. */
+static int kp_compare(const struct kp_value *b, const struct kp_value *c)
+{
+	u32 n;
+	int r;
+
+	if (b->type == KP_TNUM && c->type == KP_TNUM)
+		return b->n < c->n ? -1 : b->n > c->n;
+	if (b->type != KP_TSTR || c->type != KP_TSTR)
+		return -2;
+	n = b->s->len < c->s->len ? b->s->len : c->s->len;
+	r = memcmp(b->s->data, c->s->data, n);
+	if (r)
+		return r < 0 ? -1 : 1;
+	return b->s->len < c->s->len ? -1 : b->s->len > c->s->len;
+}
+
+/* The bytes of a string, or of a number in decimal (num holds 24). */
+static const char *kp_concat_text(const struct kp_value *v, char *num,
+				  u32 *len)
+{
+	if (v->type == KP_TSTR) {
+		*len = v->s->len;
+		return v->s->data;
+	}
+	*len = kp_snprintf(num, 24, "%lld", (long long)v->n);
+	return num;
+}
+
+static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+		     struct kp_value *a, const struct kp_value *b,
+		     const struct kp_value *c)
+{
+	char nb[24], nc[24];
+	const char *tb, *tc;
+	u32 lb, lc;
+	struct kp_str *s;
+
+	if (b->type != KP_TSTR && b->type != KP_TNUM)
+		return kp_vm_error(vm, p, pc, "attempt to concatenate a %s value",
+				   kp_type_name(b->type));
+	if (c->type != KP_TSTR && c->type != KP_TNUM)
+		return kp_vm_error(vm, p, pc, "attempt to concatenate a %s value",
+				   kp_type_name(c->type));
+	tb = kp_concat_text(b, nb, &lb);
+	tc = kp_concat_text(c, nc, &lc);
+	if ((u64)lb + lc > vm->limits.max_string)
+		return kp_vm_error(vm, p, pc, "string longer than %u bytes (raise it with --max-string)",
+				   vm->limits.max_string);
+	s = kp_heap_alloc(&vm->heap, sizeof(*s) + lb + lc + 1);
+	if (!s)
+		return kp_vm_error(vm, p, pc, "out of session memory (raise it with --max-memory)");
+	memcpy(s->data, tb, lb);
+	memcpy(s->data + lb, tc, lc);
+	s->len = lb + lc;
+	*a = kp_strv(s);
+	return 0;
+}
+
+#define RA	(regs[KTAP_INSN_A(insn)])
+#define RB	(regs[KTAP_INSN_B(insn)])
+#define RC	(regs[KTAP_INSN_C(insn)])
+
+/* Binary integer operator; both operands must be numbers. */
+#define KP_ARITH(expr)							\
+	do {								\
+		const struct kp_value *b = &RB, *c = &RC;		\
+		if (unlikely(b->type != KP_TNUM || c->type != KP_TNUM)) { \
+			ret = kp_arith_error(vm, p, pc, b, c);		\
+			goto out;					\
+		}							\
+		RA = kp_num(expr);					\
+	} while (0)
+
+#define KP_DIVISION(fn)							\
+	do {								\
+		if (RB.type == KP_TNUM && RC.type == KP_TNUM && RC.n == 0) { \
+			ret = kp_vm_error(vm, p, pc, "divide by zero");	\
+			goto out;					\
+		}							\
+		KP_ARITH(fn(b->n, c->n));				\
+	} while (0)
+
+#define KP_ORDER(test)							\
+	do {								\
+		int r = kp_compare(&RB, &RC);				\
+		if (unlikely(r == -2)) {				\
+			ret = kp_vm_error(vm, p, pc, "attempt to compare %s with %s", \
+					  kp_type_name(RB.type),	\
+					  kp_type_name(RC.type));	\
+			goto out;					\
+		}							\
+		RA = kp_bool(test);					\
+	} while (0)
+
+#if KP_COMPUTED_GOTO
+#define KP_CASE(name)	op_##name
+#define KP_NEXT()							\
+	do {								\
+		if (unlikely(--budget == 0))				\
+			goto insn_limit;				\
+		insn = *pc++;						\
+		goto *kp_dispatch[KTAP_INSN_OP(insn)];			\
+	} while (0)
+#else
+#define KP_CASE(name)	case KTAP_OP_##name
+#define KP_NEXT()	goto next
+#endif
+
+/*
+ * Run proto over vm->regs.  pc always points at the instruction after
+ * the one being executed, which is what jumps are relative to and what
+ * kp_vm_error() uses to find the source line.
+ */
+int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
+{
+#if KP_COMPUTED_GOTO
+	static const void *const kp_dispatch[KTAP_OP__COUNT] __annotate_jump_table = {
+#define KP_LABEL(name, a, b, c) [KTAP_OP_##name] = &&op_##name,
+		KTAP_OPCODES(KP_LABEL)
+#undef KP_LABEL
+	};
+#endif
+	struct kp_value *regs = vm->regs;
+	struct kp_value *k = p->consts;
+	const u32 *pc = p->code;
+	u64 budget = vm->limits.max_insns + 1;
+	u32 insn;
+	int ret = 0;
+
+#if KP_COMPUTED_GOTO
+	KP_NEXT();
+#else
+next:
+	if (unlikely(--budget == 0))
+		goto insn_limit;
+	insn = *pc++;
+	switch (KTAP_INSN_OP(insn)) {
+#endif
+KP_CASE(MOV):
+	RA = RB;
+	KP_NEXT();
+KP_CASE(LOADK):
+	RA = k[KTAP_INSN_BX(insn)];
+	KP_NEXT();
+KP_CASE(LOADI):
+	RA = kp_num(KTAP_INSN_SBX(insn));
+	KP_NEXT();
+KP_CASE(LOADNIL):
+	RA = kp_nil();
+	KP_NEXT();
+KP_CASE(LOADB):
+	RA = kp_bool(KTAP_INSN_B(insn) != 0);
+	KP_NEXT();
+KP_CASE(GETG):
+	RA = vm->globals[KTAP_INSN_BX(insn)];
+	KP_NEXT();
+KP_CASE(SETG):
+	vm->globals[KTAP_INSN_BX(insn)] = RA;
+	KP_NEXT();
+KP_CASE(ADD):
+	KP_ARITH((s64)((u64)b->n + (u64)c->n));
+	KP_NEXT();
+KP_CASE(SUB):
+	KP_ARITH((s64)((u64)b->n - (u64)c->n));
+	KP_NEXT();
+KP_CASE(MUL):
+	KP_ARITH((s64)((u64)b->n * (u64)c->n));
+	KP_NEXT();
+KP_CASE(DIV):
+	KP_DIVISION(kp_div);
+	KP_NEXT();
+KP_CASE(MOD):
+	KP_DIVISION(kp_mod);
+	KP_NEXT();
+KP_CASE(BAND):
+	KP_ARITH(b->n & c->n);
+	KP_NEXT();
+KP_CASE(BOR):
+	KP_ARITH(b->n | c->n);
+	KP_NEXT();
+KP_CASE(BXOR):
+	KP_ARITH(b->n ^ c->n);
+	KP_NEXT();
+KP_CASE(SHL):
+	KP_ARITH(kp_shift_left(b->n, c->n));
+	KP_NEXT();
+KP_CASE(SHR):
+	KP_ARITH(kp_shift_left(b->n, c->n == S64_MIN ? 64 : -c->n));
+	KP_NEXT();
+KP_CASE(CONCAT):
+	ret = kp_concat(vm, p, pc, &RA, &RB, &RC);
+	if (ret)
+		goto out;
+	KP_NEXT();
+KP_CASE(EQ):
+	RA = kp_bool(kp_equal(&RB, &RC));
+	KP_NEXT();
+KP_CASE(NE):
+	RA = kp_bool(!kp_equal(&RB, &RC));
+	KP_NEXT();
+KP_CASE(LT):
+	KP_ORDER(r < 0);
+	KP_NEXT();
+KP_CASE(LE):
+	KP_ORDER(r <= 0);
+	KP_NEXT();
+KP_CASE(NEG):
+	if (unlikely(RB.type != KP_TNUM)) {
+		ret = kp_arith_error(vm, p, pc, &RB, &RB);
+		goto out;
+	}
+	RA = kp_num((s64)(0 - (u64)RB.n));
+	KP_NEXT();
+KP_CASE(BNOT):
+	if (unlikely(RB.type != KP_TNUM)) {
+		ret = kp_arith_error(vm, p, pc, &RB, &RB);
+		goto out;
+	}
+	RA = kp_num(~RB.n);
+	KP_NEXT();
+KP_CASE(NOT):
+	RA = kp_bool(!kp_truthy(&RB));
+	KP_NEXT();
+KP_CASE(JMP):
+	pc += KTAP_INSN_SBX(insn);
+	KP_NEXT();
+KP_CASE(JMPF):
+	if (!kp_truthy(&RA))
+		pc += KTAP_INSN_SBX(insn);
+	KP_NEXT();
+KP_CASE(JMPT):
+	if (kp_truthy(&RA))
+		pc += KTAP_INSN_SBX(insn);
+	KP_NEXT();
+KP_CASE(CALLB):
+	ret = kp_builtin_call(vm, p, pc, KTAP_INSN_B(insn), &RA,
+			      &regs[KTAP_INSN_A(insn) + 1], KTAP_INSN_C(insn));
+	if (ret)
+		goto out;
+	KP_NEXT();
+KP_CASE(RET):
+	goto out;
+#if !KP_COMPUTED_GOTO
+	}
+#endif
+insn_limit:
+	ret = kp_vm_error(vm, p, pc, "instruction limit exceeded (%llu); raise it with --max-insns",
+			  (unsigned long long)vm->limits.max_insns);
+out:
+	return ret;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Values of the ktap VM and the loaded chunk they come from.
+ *
+ * A value is a 16-byte tagged union.  Numbers are 64-bit signed integers
+ * (the kernel has no floating point).  Strings are immutable, live in the
+ * session heap and carry their length, so they may contain NUL bytes.
+ */
+#ifndef KP_VALUE_H
+#define KP_VALUE_H
+
+#include "port.h"
+
+enum kp_type {
+	KP_TNIL,
+	KP_TBOOL,
+	KP_TNUM,
+	KP_TSTR,
+};
+
+struct kp_str {
+	u32 len;
+	char data[];	/* len bytes, then a NUL for the host's convenience */
+};
+
+struct kp_value {
+	u8 type;	/* enum kp_type */
+	union {
+		bool b;
+		s64 n;
+		struct kp_str *s;
+	};
+};
+
+static inline struct kp_value kp_nil(void)
+{
+	struct kp_value v = { .type = KP_TNIL };
+	return v;
+}
+
+static inline struct kp_value kp_bool(bool b)
+{
+	struct kp_value v = { .type = KP_TBOOL, .b = b };
+	return v;
+}
+
+static inline struct kp_value kp_num(s64 n)
+{
+	struct kp_value v = { .type = KP_TNUM, .n = n };
+	return v;
+}
+
+static inline struct kp_value kp_strv(struct kp_str *s)
+{
+	struct kp_value v = { .type = KP_TSTR, .s = s };
+	return v;
+}
+
+/* nil, false and 0 are false (LANGUAGE.md); everything else is true. */
+static inline bool kp_truthy(const struct kp_value *v)
+{
+	switch (v->type) {
+	case KP_TNIL:
+		return false;
+	case KP_TBOOL:
+		return v->b;
+	case KP_TNUM:
+		return v->n != 0;
+	default:
+		return true;
+	}
+}
+
+const char *kp_type_name(u8 type);
+
+/* One compiled function, as the loader leaves it after verification. */
+struct kp_proto {
+	u32 ncode;
+	u32 nconsts;
+	u8 nparams;
+	u8 nregs;
+	u32 line;
+	const u32 *code;
+	const u32 *lines;
+	struct kp_value *consts;
+};
+
+struct kp_chunk {
+	struct kp_str *name;		/* script name for messages */
+	u32 nglobals;
+	struct kp_str **global_names;
+	u32 nprotos;
+	struct kp_proto *protos;	/* protos[0] is the top level */
+	u8 max_regs;			/* largest frame of any proto */
+};
+
+#endif /* KP_VALUE_H */

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bytecode verifier.
+ *
+ * A chunk comes from user space and is untrusted.  Before anything runs,
+ * this proves for every instruction of every function:
+ *   - the opcode exists;
+ *   - each operand fits its mode from the opcode table in uapi/ktap.h:
+ *     registers lie inside the function's frame, constant and global
+ *     indices inside their tables, built-in ids exist, unused fields are 0;
+ *   - every jump lands on an instruction of the same function;
+ *   - a built-in call's argument registers lie inside the frame and their
+ *     count is one the built-in accepts;
+ *   - control cannot run off the end of the code (the last instruction is
+ *     RET or an unconditional JMP).
+ * The interpreter relies on these facts and does not check them again.
+ * Runtime facts (types of values, limits) are the interpreter's job.
+ */
+#include "vm.h"
+#include "../uapi/ktap.h"
+
+static const u8 kp_op_modes[KTAP_OP__COUNT][3] = {
+#define KP_OP_MODES(name, a, b, c) \
+	[KTAP_OP_##name] = { KTAP_MODE_##a, KTAP_MODE_##b, KTAP_MODE_##c },
+	KTAP_OPCODES(KP_OP_MODES)
+#undef KP_OP_MODES
+};
+
+static const char *const kp_op_names[KTAP_OP__COUNT] = {
+#define KP_OP_NAME(name, a, b, c) [KTAP_OP_##name] = #name,
+	KTAP_OPCODES(KP_OP_NAME)
+#undef KP_OP_NAME
+};
+
+static const int kp_bif_arity[KTAP_BIF__COUNT][2] = {
+#define KP_BIF_ARITY(id, name, min, max) [KTAP_BIF_##id] = { min, max },
+	KTAP_BUILTINS(KP_BIF_ARITY)
+#undef KP_BIF_ARITY
+};
+
+struct kp_vcheck {
+	const struct kp_chunk *chunk;
+	const struct kp_proto *proto;
+	u32 fn;			/* function index, for messages */
+	u32 pc;
+	char *err;
+	size_t errlen;
+};
+
+#define kp_verify_fail(v, ...)						\
+	({								\
+		int _n = kp_snprintf((v)->err, (v)->errlen,		\
+				     "verifier: function %u, instruction %u (line %u): ", \
+				     (v)->fn, (v)->pc, (v)->proto->lines[(v)->pc]); \
+		if (_n >= 0 && (size_t)_n < (v)->errlen)		\
+			kp_snprintf((v)->err + _n, (v)->errlen - _n, __VA_ARGS__); \
+		-EINVAL;						\
+	})
+
+/* Check one operand of value x against its mode. */
+static int kp_verify_operand(struct kp_vcheck *v, u32 insn, u8 mode,
+			     char field, u32 x)
+{
+	const struct kp_proto *p = v->proto;
+	const char *op = kp_op_names[KTAP_INSN_OP(insn)];
+	s64 target;
+
+	switch (mode) {
+	case KTAP_MODE____:
+		if (x)
+			return kp_verify_fail(v, "%s: unused operand %c is %u, must be 0",
+					      op, field, x);
+		return 0;
+	case KTAP_MODE_REG:
+		if (x >= p->nregs)
+			return kp_verify_fail(v, "%s: register %c=%u outside the frame of %u",
+					      op, field, x, p->nregs);
+		return 0;
+	case KTAP_MODE_KST:
+		if (x >= p->nconsts)
+			return kp_verify_fail(v, "%s: constant %u outside the table of %u",
+					      op, x, p->nconsts);
+		return 0;
+	case KTAP_MODE_GBL:
+		if (x >= v->chunk->nglobals)
+			return kp_verify_fail(v, "%s: global %u outside the table of %u",
+					      op, x, v->chunk->nglobals);
+		return 0;
+	case KTAP_MODE_JMP:
+		target = (s64)v->pc + 1 + KTAP_INSN_SBX(insn);
+		if (target < 0 || target >= p->ncode)
+			return kp_verify_fail(v, "%s: jump to %lld outside the code (0..%u)",
+					      op, (long long)target, p->ncode - 1);
+		return 0;
+	case KTAP_MODE_BIF:
+		if (x >= KTAP_BIF__COUNT)
+			return kp_verify_fail(v, "%s: unknown built-in %u", op, x);
+		return 0;
+	default:	/* LIT, INT: every value is valid; ARG: see below */
+		return 0;
+	}
+}
+
+/* CALLB: A+1..A+C must be in the frame, C within the built-in's arity. */
+static int kp_verify_call(struct kp_vcheck *v, u32 insn)
+{
+	u32 a = KTAP_INSN_A(insn), b = KTAP_INSN_B(insn), c = KTAP_INSN_C(insn);
+
+	if (a + c >= v->proto->nregs)
+		return kp_verify_fail(v, "CALLB: arguments R%u..R%u outside the frame of %u",
+				      a + 1, a + c, v->proto->nregs);
+	if ((int)c < kp_bif_arity[b][0] ||
+	    (kp_bif_arity[b][1] >= 0 && (int)c > kp_bif_arity[b][1]))
+		return kp_verify_fail(v, "CALLB: built-in %u called with %u arguments",
+				      b, c);
+	return 0;
+}
+
+static int kp_verify_insn(struct kp_vcheck *v, u32 insn)
+{
+	u32 op = KTAP_INSN_OP(insn);
+	const u8 *modes;
+	int ret;
+
+	if (op >= KTAP_OP__COUNT)
+		return kp_verify_fail(v, "unknown opcode %u", op);
+	modes = kp_op_modes[op];
+	ret = kp_verify_operand(v, insn, modes[0], 'A', KTAP_INSN_A(insn));
+	if (ret)
+		return ret;
+	if (KTAP_MODE_IS_BX(modes[1]))
+		return kp_verify_operand(v, insn, modes[1], 'B',
+					 KTAP_INSN_BX(insn));
+	ret = kp_verify_operand(v, insn, modes[1], 'B', KTAP_INSN_B(insn));
+	if (!ret)
+		ret = kp_verify_operand(v, insn, modes[2], 'C',
+					KTAP_INSN_C(insn));
+	if (!ret && modes[2] == KTAP_MODE_ARG)
+		ret = kp_verify_call(v, insn);
+	return ret;
+}
+
+static int kp_verify_proto(struct kp_vcheck *v)
+{
+	const struct kp_proto *p = v->proto;
+	u32 last;
+	int ret;
+
+	for (v->pc = 0; v->pc < p->ncode; v->pc++) {
+		ret = kp_verify_insn(v, p->code[v->pc]);
+		if (ret)
+			return ret;
+	}
+	v->pc = p->ncode - 1;
+	last = KTAP_INSN_OP(p->code[v->pc]);
+	if (last != KTAP_OP_RET && last != KTAP_OP_JMP)
+		return kp_verify_fail(v, "%s: code may run past its end (last instruction must be RET or JMP)",
+				      kp_op_names[last]);
+	return 0;
+}
+
+int kp_verify(const struct kp_chunk *chunk, char *err, size_t errlen)
+{
+	struct kp_vcheck v = { .chunk = chunk, .err = err, .errlen = errlen };
+	int ret;
+
+	for (v.fn = 0; v.fn < chunk->nprotos; v.fn++) {
+		v.proto = &chunk->protos[v.fn];
+		ret = kp_verify_proto(&v);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM's life cycle: load (parse + verify) a chunk into a fresh session
+ * heap, run its top-level code, report runtime errors, free it all.
+ */
+#include "vm.h"
+#include "../uapi/ktap.h"
+
+static int kp_vm_setup(struct kp_vm *vm, char *err, size_t errlen)
+{
+	struct kp_chunk *c = &vm->chunk;
+	u32 i;
+
+	vm->globals = kp_heap_alloc(&vm->heap,
+				    sizeof(*vm->globals) * (c->nglobals + 1));
+	vm->regs = kp_heap_alloc(&vm->heap,
+				 sizeof(*vm->regs) * (c->max_regs + 1));
+	vm->line_buf = kp_heap_alloc(&vm->heap, KTAP_RECORD_MAX);
+	if (!vm->globals || !vm->regs || !vm->line_buf) {
+		kp_snprintf(err, errlen, "out of session memory (limit %llu bytes; raise it with --max-memory)",
+			    (unsigned long long)vm->heap.limit);
+		return -ENOMEM;
+	}
+	for (i = 0; i < c->nglobals; i++)
+		vm->globals[i] = kp_nil();
+	return 0;
+}
+
+int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
+	       const struct kp_vm_host *host, struct kp_vm **out,
+	       char *err, size_t errlen)
+{
+	struct kp_vm *vm;
+	int ret;
+
+	if (!limits->max_insns || !limits->max_memory || !limits->max_string) {
+		kp_snprintf(err, errlen, "every limit must be at least 1");
+		return -EINVAL;
+	}
+	vm = kp_zalloc(sizeof(*vm));
+	if (!vm) {
+		kp_snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	vm->limits = *limits;
+	vm->host = *host;
+	kp_heap_init(&vm->heap, limits->max_memory);
+	ret = kp_chunk_parse(vm, data, len, err, errlen);
+	if (!ret)
+		ret = kp_verify(&vm->chunk, err, errlen);
+	if (!ret)
+		ret = kp_vm_setup(vm, err, errlen);
+	if (ret) {
+		kp_vm_free(vm);
+		return ret;
+	}
+	*out = vm;
+	return 0;
+}
+
+int kp_vm_run_main(struct kp_vm *vm)
+{
+	return kp_interp(vm, &vm->chunk.protos[0]);
+}
+
+void kp_vm_free(struct kp_vm *vm)
+{
+	if (!vm)
+		return;
+	kp_heap_destroy(&vm->heap);
+	kp_free(vm);
+}
+
+/*
+ * Report a runtime error as "script:line: message" through the host and
+ * return the error that stops the session.  pc points after the failing
+ * instruction (see kp_interp()).
+ */
+int kp_vm_error(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+		const char *fmt, ...)
+{
+	char *msg = vm->line_buf;
+	u32 at = pc > p->code ? (u32)(pc - p->code) - 1 : 0;
+	va_list ap;
+	int n;
+
+	n = kp_snprintf(msg, KTAP_RECORD_MAX, "%s:%u: ",
+			vm->chunk.name->data, p->lines[at]);
+	if (n < KTAP_RECORD_MAX) {
+		va_start(ap, fmt);
+		n += vsnprintf(msg + n, KTAP_RECORD_MAX - n, fmt, ap);
+		va_end(ap);
+	}
+	if (n >= KTAP_RECORD_MAX)
+		n = KTAP_RECORD_MAX - 1;
+	vm->host.emit(vm->host.ctx, KTAP_REC_ERROR, msg, n);
+	return -EINVAL;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VM core's interface to its hosts (the kernel module and the
+ * user-space test runner): load and verify a chunk, run it, free it.
+ */
+#ifndef KP_VM_H
+#define KP_VM_H
+
+#include "port.h"
+#include "value.h"
+#include "heap.h"
+
+/* Defaults and what a session may ask for; the host enforces ceilings. */
+#define KP_DEFAULT_MAX_INSNS	1000000ULL
+#define KP_DEFAULT_MAX_MEMORY	(16ULL << 20)
+#define KP_DEFAULT_MAX_STRING	4096U
+
+struct kp_vm_limits {
+	u64 max_insns;		/* instructions per invocation */
+	u64 max_memory;		/* bytes of session heap */
+	u32 max_string;		/* bytes of one string */
+};
+
+/*
+ * How the VM hands output to its host.  emit() receives one whole record
+ * (enum ktap_record_type) and returns 0, or a negative errno when the
+ * session must stop (for instance a signal while waiting for the reader).
+ */
+struct kp_vm_host {
+	int (*emit)(void *ctx, u16 type, const char *data, u32 len);
+	void *ctx;
+};
+
+struct kp_vm {
+	struct kp_heap heap;
+	struct kp_chunk chunk;
+	struct kp_vm_limits limits;
+	struct kp_vm_host host;
+	struct kp_value *globals;
+	struct kp_value *regs;		/* the frame, chunk.max_regs values */
+	char *line_buf;			/* KTAP_RECORD_MAX bytes for output */
+};
+
+/*
+ * Parse and verify a chunk.  On failure returns a negative errno and
+ * leaves a one-line reason in err (always NUL-terminated).
+ */
+int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
+	       const struct kp_vm_host *host, struct kp_vm **out,
+	       char *err, size_t errlen);
+
+/* Run the top-level code; a runtime error is emitted as a record. */
+int kp_vm_run_main(struct kp_vm *vm);
+
+void kp_vm_free(struct kp_vm *vm);
+
+/* Internal to the core, shared between its files. */
+int kp_chunk_parse(struct kp_vm *vm, const void *data, u32 len,
+		   char *err, size_t errlen);
+int kp_verify(const struct kp_chunk *chunk, char *err, size_t errlen);
+int kp_interp(struct kp_vm *vm, const struct kp_proto *proto);
+int kp_vm_error(struct kp_vm *vm, const struct kp_proto *proto,
+		const u32 *pc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif /* KP_VM_H */
