@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ast.h - the syntax tree the parser builds and the later passes read
+ * and annotate, plus the arena that owns all of its memory.
+ */
+#ifndef KP_AST_H
+#define KP_AST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+/*
+ * Arena: every node and string of one compilation lives here and is
+ * freed at once, so passes can stop anywhere (even by longjmp) and leak
+ * nothing.
+ */
+struct kp_ast_arena {
+	struct kp_ast_arena_block *blocks;
+};
+
+void kp_ast_arena_init(struct kp_ast_arena *arena);
+void kp_ast_arena_free(struct kp_ast_arena *arena);
+void *kp_ast_alloc(struct kp_ast_arena *arena, size_t size);
+char *kp_ast_strdup(struct kp_ast_arena *arena, const char *s, size_t len);
+
+/*
+ * Node kinds: (enum suffix, name in kp_ast_dump).  Expressions come
+ * first, so kp_ast_is_expr() is one comparison.
+ */
+#define KP_AST_KINDS(_)							\
+	/* expressions */						\
+	_(INT, "int") _(STR, "str")					\
+	_(TRUE, "true") _(FALSE, "false") _(NIL, "nil")			\
+	_(NAME, "name")							\
+	_(BINARY, "binary")	/* also && and ||, see KP_AST_BINOPS */	\
+	_(UNARY, "unary")						\
+	_(CALL, "call")							\
+	/* statements */						\
+	_(BLOCK, "block")						\
+	_(EXPR_STMT, "expr")	/* a call whose result is dropped */	\
+	_(VAR, "var")							\
+	_(ASSIGN, "=")							\
+	_(COMPOUND, "op=")	/* a += e and the others */		\
+	_(INCDEC, "incdec")	/* a++ and a-- */			\
+	_(IF, "if")							\
+	_(ARM, "arm")		/* one "(cond) {body}" of an if */	\
+	_(WHILE, "while")						\
+	_(BREAK, "break")						\
+	_(CONTINUE, "continue")
+
+enum kp_ast_kind {
+#define KP_AST_KIND_ENUM(id, name) KP_AST_##id,
+	KP_AST_KINDS(KP_AST_KIND_ENUM)
+#undef KP_AST_KIND_ENUM
+	KP_AST__COUNT
+};
+
+/* Binary operators: (enum suffix, spelling) */
+#define KP_AST_BINOPS(_)						\
+	_(OR, "||") _(AND, "&&")					\
+	_(BOR, "|") _(BXOR, "^") _(BAND, "&")				\
+	_(EQ, "==") _(NE, "!=")						\
+	_(LT, "<") _(LE, "<=") _(GT, ">") _(GE, ">=")			\
+	_(CONCAT, "..") _(SHL, "<<") _(SHR, ">>")			\
+	_(ADD, "+") _(SUB, "-") _(MUL, "*") _(DIV, "/") _(MOD, "%")
+
+enum kp_ast_binop {
+#define KP_AST_BINOP_ENUM(id, spelling) KP_BIN_##id,
+	KP_AST_BINOPS(KP_AST_BINOP_ENUM)
+#undef KP_AST_BINOP_ENUM
+	KP_BIN__COUNT
+};
+
+#define KP_AST_UNOPS(_) _(NEG, "-") _(NOT, "!") _(BNOT, "~")
+
+enum kp_ast_unop {
+#define KP_AST_UNOP_ENUM(id, spelling) KP_UN_##id,
+	KP_AST_UNOPS(KP_AST_UNOP_ENUM)
+#undef KP_AST_UNOP_ENUM
+	KP_UN__COUNT
+};
+
+/*
+ * What a name stands for, filled in by the resolver.  Locals, upvalues
+ * and tapset functions join this list when functions arrive.
+ */
+enum kp_ast_sym_kind {
+	KP_SYM_UNRESOLVED,
+	KP_SYM_GLOBAL,		/* index: global slot */
+	KP_SYM_BUILTIN,		/* index: enum ktap_builtin */
+};
+
+struct kp_ast_sym {
+	enum kp_ast_sym_kind kind;
+	unsigned index;
+};
+
+/*
+ * One node type for everything keeps lists trivial: a list is a chain
+ * through `next`.  Which union member is valid follows from `kind`.
+ */
+struct kp_ast_node {
+	enum kp_ast_kind kind;
+	struct kp_pos pos;
+	struct kp_ast_node *next;
+	/* expressions: height of the tree; the parser bounds it, so the
+	 * recursive passes cannot run out of stack */
+	unsigned depth;
+	union {
+		int64_t ival;					/* INT */
+		struct { const char *s; size_t len; } str;	/* STR */
+		struct {					/* NAME */
+			const char *id;
+			struct kp_ast_sym sym;
+		} name;
+		struct {					/* BINARY */
+			enum kp_ast_binop op;
+			struct kp_ast_node *l, *r;
+		} bin;
+		struct {					/* UNARY */
+			enum kp_ast_unop op;
+			struct kp_ast_node *e;
+		} un;
+		struct {					/* CALL */
+			const char *id;
+			struct kp_ast_sym sym;
+			struct kp_ast_node *args;
+			unsigned nargs;
+		} call;
+		struct { struct kp_ast_node *stmts; } block;	/* BLOCK */
+		struct { struct kp_ast_node *e; } expr;	/* EXPR_STMT */
+		struct {				/* VAR, ASSIGN */
+			struct kp_ast_node *targets;	/* NAME nodes */
+			unsigned ntargets;
+			struct kp_ast_node *values;	/* may be empty for VAR */
+			unsigned nvalues;
+		} assign;
+		struct {				/* COMPOUND, INCDEC */
+			enum kp_ast_binop op;	/* INCDEC: ADD or SUB */
+			struct kp_ast_node *target;	/* a NAME node */
+			struct kp_ast_node *value;	/* NULL for INCDEC */
+		} compound;
+		struct {				/* IF */
+			struct kp_ast_node *arms;	/* ARM nodes */
+			struct kp_ast_node *els;	/* BLOCK or NULL */
+		} if_;
+		struct {				/* ARM, WHILE */
+			struct kp_ast_node *cond;
+			struct kp_ast_node *body;	/* BLOCK */
+		} loop;
+	} u;
+};
+
+static inline int kp_ast_is_expr(const struct kp_ast_node *n)
+{
+	return n->kind < KP_AST_BLOCK;
+}
+
+struct kp_ast_node *kp_ast_new(struct kp_ast_arena *arena,
+			       enum kp_ast_kind kind, struct kp_pos pos);
+const char *kp_ast_kind_name(enum kp_ast_kind kind);
+const char *kp_ast_binop_spelling(enum kp_ast_binop op);
+const char *kp_ast_unop_spelling(enum kp_ast_unop op);
+
+/*
+ * An S-expression rendering, for tests and debugging: "(+ 1 (* 2 3))".
+ * kp_ast_dump() returns a malloc()ed string the caller frees.
+ */
+void kp_ast_dump_file(FILE *out, const struct kp_ast_node *n);
+char *kp_ast_dump(const struct kp_ast_node *n);
+
+#endif /* KP_AST_H */

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * diag.h - compiler diagnostics: source positions, the one table of every
+ * compile-time message, and the "FILE:LINE:COL: error:" report with the
+ * source line and a caret that all passes share.
+ */
+#ifndef KP_DIAG_H
+#define KP_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* A place in the script; both fields count from 1, line 0 means "none". */
+struct kp_pos {
+	unsigned line;
+	unsigned col;		/* byte column: a tab counts as one */
+};
+
+/*
+ * Every message the compiler can print, in one place (as LuaJIT's
+ * lj_errmsg.h), so wording stays consistent and tests can grep for them.
+ * The comment after each says what the printf arguments are.
+ */
+#define KP_MESSAGES(_)							\
+	/* lexer */							\
+	_(BAD_CHAR, "unexpected character %s")		/* 'c' */	\
+	_(MALFORMED_NUMBER, "malformed number near %s")	/* 'text' */	\
+	_(LEADING_ZERO,							\
+	  "malformed number near %s (leading zeros are not allowed; "	\
+	  "there are no octal literals)")		/* 'text' */	\
+	_(NUMBER_RANGE, "number out of range near %s")	/* 'text' */	\
+	_(UNFINISHED_STRING, "unfinished string near %s") /* 'text' */	\
+	_(UNFINISHED_LONG_STRING, "unfinished long string")		\
+	_(UNFINISHED_COMMENT, "unfinished comment")			\
+	_(BAD_ESCAPE, "invalid escape sequence %s")	/* '\q' */	\
+	/* parser */							\
+	_(UNEXPECTED, "unexpected symbol near %s")	/* 'tok' */	\
+	_(EXPECTED, "%s expected near %s")	/* 'what', 'tok' */	\
+	_(EXPECTED_TO_CLOSE,						\
+	  "%s expected (to close %s at line %u) near %s")		\
+	_(NOT_A_STATEMENT,						\
+	  "syntax error near %s (a statement must be a call or an "	\
+	  "assignment)")				/* 'tok' */	\
+	_(NOT_ASSIGNABLE, "cannot assign to this expression")		\
+	_(NOT_SUPPORTED, "%s is not supported yet")	/* construct */	\
+	_(TOO_DEEP, "script nested too deeply (limit %d levels)")	\
+	_(OUTSIDE_LOOP, "'%s' outside a loop")		/* keyword */	\
+	/* resolver */							\
+	_(UNDEFINED_VAR, "undefined variable '%s'")			\
+	_(UNDEFINED_FUNC, "undefined function '%s'")			\
+	_(ARG_COUNT, "'%s' takes %s, got %d")	/* name, range, n */	\
+	_(TOO_MANY_GLOBALS, "too many global variables (limit %d)")	\
+	/* code generator */						\
+	_(TOO_MANY_REGS,						\
+	  "expression too complex (needs more than %d registers)")	\
+	_(JUMP_RANGE,							\
+	  "control structure too long (a jump of %ld instructions, "	\
+	  "limit %d)")							\
+	_(TOO_MANY_CONSTS, "too many constants (limit %d)")		\
+	_(CODE_SIZE, "code too large (limit %d instructions)")		\
+	/* chunk */							\
+	_(CHUNK_SIZE, "compiled chunk too large (%zu bytes, limit %u)")
+
+enum kp_msg {
+#define KP_MSG_ENUM(id, fmt) KP_MSG_##id,
+	KP_MESSAGES(KP_MSG_ENUM)
+#undef KP_MSG_ENUM
+	KP_MSG__COUNT
+};
+
+/*
+ * Where reports go and the script they are about.  Only the first
+ * max_errors errors are printed; nerrors counts them all, so a pass can
+ * carry on walking after an error and the driver still sees the failure.
+ */
+struct kp_diag {
+	FILE *out;
+	const char *script_name;
+	const char *src;
+	size_t len;
+	unsigned nerrors;
+	unsigned max_errors;
+};
+
+void kp_diag_init(struct kp_diag *d, FILE *out, const char *script_name,
+		  const char *src, size_t len);
+void kp_diag_error(struct kp_diag *d, struct kp_pos pos, enum kp_msg msg, ...);
+void kp_diag_verror(struct kp_diag *d, struct kp_pos pos, enum kp_msg msg,
+		    va_list ap);
+const char *kp_diag_format(enum kp_msg msg);
+
+/*
+ * realloc() that never returns NULL: a compiler out of memory cannot do
+ * anything useful, so it says so and exits (as git's xmalloc does).
+ */
+void *kp_diag_xrealloc(void *ptr, size_t size);
+
+#endif /* KP_DIAG_H */

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ktap command: parse the command line, compile the script, and run
+ * it in the kernel (or dump it, or write it out as a chunk file).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compile.h"
+#include "session.h"
+
+enum kp_action {
+	KP_RUN,		/* compile and run in the kernel */
+	KP_DUMP,	/* -S: print the bytecode */
+	KP_EMIT,	/* --emit-chunk: write the chunk to a file */
+};
+
+struct kp_cli {
+	enum kp_action action;
+	const char *eval;		/* -e text, or NULL */
+	const char *script_path;	/* script file, or NULL */
+	const char *emit_path;
+	const char *chunk_path;		/* --run-chunk */
+	struct kp_run_options run;
+};
+
+enum {
+	OPT_EMIT_CHUNK = 256,
+	OPT_RUN_CHUNK,
+	OPT_MAX_INSNS,
+	OPT_MAX_MEMORY,
+	OPT_MAX_STRING,
+};
+
+static const struct option kp_long_options[] = {
+	{ "eval", required_argument, NULL, 'e' },
+	{ "dump-bytecode", no_argument, NULL, 'S' },
+	{ "emit-chunk", required_argument, NULL, OPT_EMIT_CHUNK },
+	{ "run-chunk", required_argument, NULL, OPT_RUN_CHUNK },
+	{ "max-insns", required_argument, NULL, OPT_MAX_INSNS },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+	{ "max-string", required_argument, NULL, OPT_MAX_STRING },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void kp_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: ktap [OPTIONS] SCRIPT [ARGS...]\n"
+		"       ktap [OPTIONS] -e 'SCRIPT TEXT'\n"
+		"\n"
+		"Compile a ktap script and run it in the kernel (module ktapvm).\n"
+		"\n"
+		"  -e, --eval TEXT         run TEXT instead of a script file\n"
+		"  -S, --dump-bytecode     print the compiled bytecode, do not run\n"
+		"      --emit-chunk FILE   write the compiled chunk to FILE, do not run\n"
+		"      --run-chunk FILE    run a chunk written by --emit-chunk\n"
+		"      --max-insns N       instructions per invocation (default 1000000)\n"
+		"      --max-memory BYTES  session memory (default 16M; K/M/G suffixes)\n"
+		"      --max-string BYTES  length of one string (default 4096)\n"
+		"  -V, --version           print the versions of ktap and of the loaded module\n"
+		"  -h, --help              print this help\n"
+		"\n"
+		"Exit status: 0 success, 1 script error, 2 usage error,\n"
+		"3 system error (module missing, ABI mismatch, permission).\n");
+}
+
+/* A positive count with an optional K/M/G suffix. */
+static int kp_parse_size(const char *opt, const char *text, unsigned long long *out)
+{
+	unsigned long long v, mult = 1;
+	char *end;
+
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		mult = 1ULL << 10;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1ULL << 20;
+	else if (*end == 'G' || *end == 'g')
+		mult = 1ULL << 30;
+	if (mult != 1)
+		end++;
+	if (errno || end == text || *end || v == 0 || text[0] == '-' ||
+	    v > ~0ULL / mult) {
+		fprintf(stderr, "ktap: %s needs a positive number, not '%s'\n",
+			opt, text);
+		return -1;
+	}
+	*out = v * mult;
+	return 0;
+}
+
+static int kp_parse_limit(int opt, const char *arg, struct ktap_limits *lim)
+{
+	unsigned long long v;
+
+	switch (opt) {
+	case OPT_MAX_INSNS:
+		if (kp_parse_size("--max-insns", arg, &v))
+			return -1;
+		lim->max_insns = v;
+		return 0;
+	case OPT_MAX_MEMORY:
+		if (kp_parse_size("--max-memory", arg, &v))
+			return -1;
+		lim->max_memory = v;
+		return 0;
+	default:
+		if (kp_parse_size("--max-string", arg, &v))
+			return -1;
+		if (v > 0xffffffffULL) {
+			fprintf(stderr, "ktap: --max-string is at most 4294967295\n");
+			return -1;
+		}
+		lim->max_string = (unsigned int)v;
+		return 0;
+	}
+}
+
+static int kp_print_version(void)
+{
+	struct ktap_version v;
+
+	printf("ktap %s (ABI %d.%d)\n", PACKAGE_VERSION, KTAP_ABI_MAJOR,
+	       KTAP_ABI_MINOR);
+	if (kp_module_version(&v) == 0)
+		printf("ktapvm %s (ABI %u.%u)\n", v.package_version,
+		       v.abi_major, v.abi_minor);
+	else if (errno == ENOENT)
+		printf("ktapvm not loaded (%s is missing)\n", KTAP_DEVICE_PATH);
+	else
+		printf("ktapvm unknown (%s: %s)\n", KTAP_DEVICE_PATH,
+		       strerror(errno));
+	return KP_EXIT_OK;
+}
+
+/* Returns -1 to continue, or the exit status to end with. */
+static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+e:SVh", kp_long_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'e':
+			cli->eval = optarg;
+			break;
+		case 'S':
+			cli->action = KP_DUMP;
+			break;
+		case OPT_EMIT_CHUNK:
+			cli->action = KP_EMIT;
+			cli->emit_path = optarg;
+			break;
+		case OPT_RUN_CHUNK:
+			cli->chunk_path = optarg;
+			break;
+		case OPT_MAX_INSNS:
+		case OPT_MAX_MEMORY:
+		case OPT_MAX_STRING:
+			if (kp_parse_limit(opt, optarg, &cli->run.limits))
+				return KP_EXIT_USAGE;
+			break;
+		case 'V':
+			return kp_print_version();
+		case 'h':
+			kp_usage(stdout);
+			return KP_EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'ktap --help' for more information.\n");
+			return KP_EXIT_USAGE;
+		}
+	}
+	if (optind < argc && !cli->eval && !cli->chunk_path)
+		cli->script_path = argv[optind];
+	if (!!cli->eval + !!cli->script_path + !!cli->chunk_path != 1) {
+		fprintf(stderr, "ktap: give exactly one of a script file, -e TEXT or --run-chunk FILE\n"
+			"Try 'ktap --help' for more information.\n");
+		return KP_EXIT_USAGE;
+	}
+	if (cli->chunk_path && cli->action != KP_RUN) {
+		fprintf(stderr, "ktap: --run-chunk cannot be combined with -S or --emit-chunk\n");
+		return KP_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* Read a whole file (a script or a chunk); NULL after printing why. */
+static char *kp_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t size = 0, n;
+
+	if (!f) {
+		fprintf(stderr, "ktap: cannot open '%s': %s\n", path,
+			strerror(errno));
+		return NULL;
+	}
+	*len = 0;
+	do {
+		if (*len == size) {
+			char *bigger = realloc(buf, size = size * 2 + 4096);
+
+			if (!bigger) {
+				fprintf(stderr, "ktap: out of memory reading '%s'\n",
+					path);
+				goto fail;
+			}
+			buf = bigger;
+		}
+		n = fread(buf + *len, 1, size - *len, f);
+		*len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		fprintf(stderr, "ktap: cannot read '%s': %s\n", path,
+			strerror(errno));
+		goto fail;
+	}
+	fclose(f);
+	return buf;
+fail:
+	free(buf);
+	fclose(f);
+	return NULL;
+}
+
+static int kp_write_chunk(const char *path, const struct kp_chunk_buf *chunk)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(chunk->data, 1, chunk->len, f) != chunk->len ||
+	    fclose(f)) {
+		fprintf(stderr, "ktap: cannot write '%s': %s\n", path,
+			strerror(errno));
+		return KP_EXIT_SYSTEM;
+	}
+	return KP_EXIT_OK;
+}
+
+static int kp_run_chunk_file(const struct kp_cli *cli)
+{
+	size_t len;
+	char *data = kp_read_file(cli->chunk_path, &len);
+	int ret;
+
+	if (!data)
+		return KP_EXIT_SYSTEM;
+	ret = kp_session_run(data, len, &cli->run);
+	free(data);
+	return ret;
+}
+
+static int kp_compile_and_act(const struct kp_cli *cli)
+{
+	struct kp_chunk_buf chunk = { 0 };
+	const char *name = cli->eval ? "-e" : cli->script_path;
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	if (cli->eval) {
+		len = strlen(cli->eval);
+	} else {
+		text = kp_read_file(cli->script_path, &len);
+		if (!text)
+			return KP_EXIT_SYSTEM;
+	}
+	if (kp_compile(name, cli->eval ? cli->eval : text, len, stderr,
+		       &chunk)) {
+		free(text);
+		return KP_EXIT_SCRIPT;
+	}
+	free(text);
+	if (cli->action == KP_DUMP)
+		ret = kp_disasm(stdout, chunk.data, chunk.len) ? KP_EXIT_SCRIPT :
+								  KP_EXIT_OK;
+	else if (cli->action == KP_EMIT)
+		ret = kp_write_chunk(cli->emit_path, &chunk);
+	else
+		ret = kp_session_run(chunk.data, chunk.len, &cli->run);
+	kp_chunk_buf_free(&chunk);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct kp_cli cli = { .action = KP_RUN };
+	int ret = kp_parse_args(argc, argv, &cli);
+
+	if (ret >= 0)
+		return ret;
+	if (cli.chunk_path)
+		return kp_run_chunk_file(&cli);
+	return kp_compile_and_act(&cli);
+}

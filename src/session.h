@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Running a compiled chunk in the kernel: talk to /dev/ktap, check the
+ * module's ABI, load, start, and copy the session's output to stdio.
+ */
+#ifndef KTAP_SESSION_H
+#define KTAP_SESSION_H
+
+#include <stddef.h>
+#include "uapi/ktap.h"
+
+struct kp_run_options {
+	struct ktap_limits limits;	/* zero fields: module defaults */
+};
+
+/* Exit statuses of the ktap command. */
+enum kp_exit {
+	KP_EXIT_OK = 0,
+	KP_EXIT_SCRIPT = 1,	/* compile, load (verifier) or runtime error */
+	KP_EXIT_USAGE = 2,	/* bad command line */
+	KP_EXIT_SYSTEM = 3,	/* module missing, ABI mismatch, permissions */
+};
+
+/* Load chunk into a new session, run it, stream its output; enum kp_exit. */
+int kp_session_run(const void *chunk, size_t len,
+		   const struct kp_run_options *opts);
+
+/*
+ * Ask the loaded module for its version.  Returns 0 and fills v, or -1
+ * (errno set) when the module is not loaded or cannot be asked.
+ */
+int kp_module_version(struct ktap_version *v);
+
+#endif /* KTAP_SESSION_H */
