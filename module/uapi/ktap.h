@@ -186,18 +186,22 @@ struct ktap_const_header {
 /*
  * Operand modes: what an operand field holds, hence what the verifier
  * checks and what the disassembler prints.
- *   ___    unused, must be 0        REG   register of the frame
- *   KST    constant index (Bx)      GBL   global slot index (Bx)
- *   JMP    sBx jump offset          LIT   literal 0..255 (B or C)
- *   BIF    built-in function id     INT   sBx literal integer
- *   ARG    argument count n: registers A+1..A+n must be in the frame
+ *   NONE  unused, must be 0          REG  register of the frame
+ *   KST   constant index (Bx)        GBL  global slot index (Bx)
+ *   JMP   sBx jump offset            LIT  literal 0..255 (B or C)
+ *   BIF   built-in function id       INT  sBx literal integer
+ *   ARG   argument count n: registers A+1..A+n must be in the frame
  */
-#define KTAP_MODES(_) _(___) _(REG) _(KST) _(GBL) _(JMP) _(LIT) _(BIF) _(INT) _(ARG)
-
 enum ktap_operand_mode {
-#define KTAP_MODE_ENUM(m) KTAP_MODE_##m,
-	KTAP_MODES(KTAP_MODE_ENUM)
-#undef KTAP_MODE_ENUM
+	KTAP_MODE_NONE,
+	KTAP_MODE_REG,
+	KTAP_MODE_KST,
+	KTAP_MODE_GBL,
+	KTAP_MODE_JMP,
+	KTAP_MODE_LIT,
+	KTAP_MODE_BIF,
+	KTAP_MODE_INT,
+	KTAP_MODE_ARG,
 };
 
 /* The modes that fill the 16-bit Bx field (ABx layout). */
@@ -206,62 +210,24 @@ enum ktap_operand_mode {
 	 (m) == KTAP_MODE_JMP || (m) == KTAP_MODE_INT)
 
 /*
- * The opcode table: name, mode of A, mode of B (or Bx), mode of C, and
- * what it does.  A Bx-mode (KST, GBL, JMP, INT) in the B column means the
- * instruction uses the ABx layout and C is then "___".  This is the only
- * list of opcodes; the enum, the verifier's mode table, the disassembler's
- * names and the interpreter's dispatch table are generated from it.
+ * The opcodes.  ktap_opcodes.h is the one table of them (an X-macro
+ * include file: define KTAP_OP(name, a, b, c) and include it); the enum
+ * here, the verifier's mode table, the disassembler's names and the
+ * interpreter's dispatch table are all generated from it.
  */
-#define KTAP_OPCODES(_)							\
-	_(MOV,     REG, REG, ___)	/* R[A] := R[B] */		\
-	_(LOADK,   REG, KST, ___)	/* R[A] := K[Bx] */		\
-	_(LOADI,   REG, INT, ___)	/* R[A] := sBx */		\
-	_(LOADNIL, REG, ___, ___)	/* R[A] := nil */		\
-	_(LOADB,   REG, LIT, ___)	/* R[A] := (B != 0) */		\
-	_(GETG,    REG, GBL, ___)	/* R[A] := G[Bx] */		\
-	_(SETG,    REG, GBL, ___)	/* G[Bx] := R[A] */		\
-	_(ADD,     REG, REG, REG)	/* R[A] := R[B] + R[C] */	\
-	_(SUB,     REG, REG, REG)	/* R[A] := R[B] - R[C] */	\
-	_(MUL,     REG, REG, REG)	/* R[A] := R[B] * R[C] */	\
-	_(DIV,     REG, REG, REG)	/* R[A] := R[B] / R[C] */	\
-	_(MOD,     REG, REG, REG)	/* R[A] := R[B] % R[C] */	\
-	_(BAND,    REG, REG, REG)	/* R[A] := R[B] & R[C] */	\
-	_(BOR,     REG, REG, REG)	/* R[A] := R[B] | R[C] */	\
-	_(BXOR,    REG, REG, REG)	/* R[A] := R[B] ^ R[C] */	\
-	_(SHL,     REG, REG, REG)	/* R[A] := R[B] << R[C] */	\
-	_(SHR,     REG, REG, REG)	/* R[A] := R[B] >> R[C] */	\
-	_(CONCAT,  REG, REG, REG)	/* R[A] := R[B] .. R[C] */	\
-	_(EQ,      REG, REG, REG)	/* R[A] := R[B] == R[C] */	\
-	_(NE,      REG, REG, REG)	/* R[A] := R[B] != R[C] */	\
-	_(LT,      REG, REG, REG)	/* R[A] := R[B] < R[C] */	\
-	_(LE,      REG, REG, REG)	/* R[A] := R[B] <= R[C] */	\
-	_(NEG,     REG, REG, ___)	/* R[A] := -R[B] */		\
-	_(BNOT,    REG, REG, ___)	/* R[A] := ~R[B] */		\
-	_(NOT,     REG, REG, ___)	/* R[A] := !R[B] */		\
-	_(JMP,     ___, JMP, ___)	/* pc += sBx */			\
-	_(JMPF,    REG, JMP, ___)	/* if !R[A] then pc += sBx */	\
-	_(JMPT,    REG, JMP, ___)	/* if R[A] then pc += sBx */	\
-	_(CALLB,   REG, BIF, ARG)	/* R[A] := bif[B](R[A+1..A+C]) */ \
-	_(RET,     ___, ___, ___)	/* end this invocation */
-
 enum ktap_opcode {
-#define KTAP_OP_ENUM(name, a, b, c) KTAP_OP_##name,
-	KTAP_OPCODES(KTAP_OP_ENUM)
-#undef KTAP_OP_ENUM
+#define KTAP_OP(name, a, b, c) KTAP_OP_##name,
+#include "ktap_opcodes.h"
 	KTAP_OP__COUNT
 };
 
 /*
- * Built-in functions: name, least and most arguments (-1: no upper bound).
- * Ids are the position in this list and are part of the ABI: append only.
+ * Built-in functions, from the ktap_builtins.h table.  Ids are positions
+ * in that table and are part of the ABI: append only.
  */
-#define KTAP_BUILTINS(_)						\
-	_(PRINT,    "print",    0, -1)	/* values, tab-separated, newline */
-
 enum ktap_builtin {
-#define KTAP_BIF_ENUM(id, name, min, max) KTAP_BIF_##id,
-	KTAP_BUILTINS(KTAP_BIF_ENUM)
-#undef KTAP_BIF_ENUM
+#define KTAP_BUILTIN(id, name, min_args, max_args) KTAP_BIF_##id,
+#include "ktap_builtins.h"
 	KTAP_BIF__COUNT
 };
 

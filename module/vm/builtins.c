@@ -46,10 +46,10 @@ static int kp_bif_PRINT(struct kp_vm *vm,
 	return vm->host.emit(vm->host.ctx, KTAP_REC_OUTPUT, line, pos);
 }
 
+/* Indexed by built-in id: the include file lists them in that order. */
 static const kp_builtin_fn kp_builtins[KTAP_BIF__COUNT] = {
-#define KP_BIF_FN(id, name, min, max) [KTAP_BIF_##id] = kp_bif_##id,
-	KTAP_BUILTINS(KP_BIF_FN)
-#undef KP_BIF_FN
+#define KTAP_BUILTIN(id, name, min_args, max_args) (kp_bif_##id),
+#include "../uapi/ktap_builtins.h"
 };
 
 int kp_builtin_call(struct kp_vm *vm, const struct kp_proto *p,

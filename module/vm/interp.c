@@ -12,12 +12,6 @@
 #include "builtins.h"
 #include "../uapi/ktap.h"
 
-#if defined(__GNUC__) && !defined(KP_NO_COMPUTED_GOTO)
-#define KP_COMPUTED_GOTO 1
-#else
-#define KP_COMPUTED_GOTO 0
-#endif
-
 /* objtool must know the table's indirect jumps are intended. */
 #ifndef __annotate_jump_table
 #define __annotate_jump_table
@@ -169,8 +163,7 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 		RA = kp_bool(test);					\
 	} while (0)
 
-#if KP_COMPUTED_GOTO
-#define KP_CASE(name)	op_##name
+/* Count the instruction against the budget, fetch it, jump to it. */
 #define KP_NEXT()							\
 	do {								\
 		if (unlikely(--budget == 0))				\
@@ -178,10 +171,6 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 		insn = *pc++;						\
 		goto *kp_dispatch[KTAP_INSN_OP(insn)];			\
 	} while (0)
-#else
-#define KP_CASE(name)	case KTAP_OP_##name
-#define KP_NEXT()	goto next
-#endif
 
 /*
  * Run proto over vm->regs.  pc always points at the instruction after
@@ -190,13 +179,11 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
  */
 int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 {
-#if KP_COMPUTED_GOTO
+	/* Indexed by opcode: the include file lists them in that order. */
 	static const void *const kp_dispatch[KTAP_OP__COUNT] __annotate_jump_table = {
-#define KP_LABEL(name, a, b, c) [KTAP_OP_##name] = &&op_##name,
-		KTAP_OPCODES(KP_LABEL)
-#undef KP_LABEL
+#define KTAP_OP(name, a, b, c) (&&op_##name),
+#include "../uapi/ktap_opcodes.h"
 	};
-#endif
 	struct kp_value *regs = vm->regs;
 	struct kp_value *k = p->consts;
 	const u32 *pc = p->code;
@@ -204,122 +191,111 @@ int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 	u32 insn;
 	int ret = 0;
 
-#if KP_COMPUTED_GOTO
 	KP_NEXT();
-#else
-next:
-	if (unlikely(--budget == 0))
-		goto insn_limit;
-	insn = *pc++;
-	switch (KTAP_INSN_OP(insn)) {
-#endif
-KP_CASE(MOV):
+op_MOV:
 	RA = RB;
 	KP_NEXT();
-KP_CASE(LOADK):
+op_LOADK:
 	RA = k[KTAP_INSN_BX(insn)];
 	KP_NEXT();
-KP_CASE(LOADI):
+op_LOADI:
 	RA = kp_num(KTAP_INSN_SBX(insn));
 	KP_NEXT();
-KP_CASE(LOADNIL):
+op_LOADNIL:
 	RA = kp_nil();
 	KP_NEXT();
-KP_CASE(LOADB):
+op_LOADB:
 	RA = kp_bool(KTAP_INSN_B(insn) != 0);
 	KP_NEXT();
-KP_CASE(GETG):
+op_GETG:
 	RA = vm->globals[KTAP_INSN_BX(insn)];
 	KP_NEXT();
-KP_CASE(SETG):
+op_SETG:
 	vm->globals[KTAP_INSN_BX(insn)] = RA;
 	KP_NEXT();
-KP_CASE(ADD):
+op_ADD:
 	KP_ARITH((s64)((u64)b->n + (u64)c->n));
 	KP_NEXT();
-KP_CASE(SUB):
+op_SUB:
 	KP_ARITH((s64)((u64)b->n - (u64)c->n));
 	KP_NEXT();
-KP_CASE(MUL):
+op_MUL:
 	KP_ARITH((s64)((u64)b->n * (u64)c->n));
 	KP_NEXT();
-KP_CASE(DIV):
+op_DIV:
 	KP_DIVISION(kp_div);
 	KP_NEXT();
-KP_CASE(MOD):
+op_MOD:
 	KP_DIVISION(kp_mod);
 	KP_NEXT();
-KP_CASE(BAND):
+op_BAND:
 	KP_ARITH(b->n & c->n);
 	KP_NEXT();
-KP_CASE(BOR):
+op_BOR:
 	KP_ARITH(b->n | c->n);
 	KP_NEXT();
-KP_CASE(BXOR):
+op_BXOR:
 	KP_ARITH(b->n ^ c->n);
 	KP_NEXT();
-KP_CASE(SHL):
+op_SHL:
 	KP_ARITH(kp_shift_left(b->n, c->n));
 	KP_NEXT();
-KP_CASE(SHR):
+op_SHR:
 	KP_ARITH(kp_shift_left(b->n, c->n == S64_MIN ? 64 : -c->n));
 	KP_NEXT();
-KP_CASE(CONCAT):
+op_CONCAT:
 	ret = kp_concat(vm, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(EQ):
+op_EQ:
 	RA = kp_bool(kp_equal(&RB, &RC));
 	KP_NEXT();
-KP_CASE(NE):
+op_NE:
 	RA = kp_bool(!kp_equal(&RB, &RC));
 	KP_NEXT();
-KP_CASE(LT):
+op_LT:
 	KP_ORDER(r < 0);
 	KP_NEXT();
-KP_CASE(LE):
+op_LE:
 	KP_ORDER(r <= 0);
 	KP_NEXT();
-KP_CASE(NEG):
+op_NEG:
 	if (unlikely(RB.type != KP_TNUM)) {
 		ret = kp_arith_error(vm, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num((s64)(0 - (u64)RB.n));
 	KP_NEXT();
-KP_CASE(BNOT):
+op_BNOT:
 	if (unlikely(RB.type != KP_TNUM)) {
 		ret = kp_arith_error(vm, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num(~RB.n);
 	KP_NEXT();
-KP_CASE(NOT):
+op_NOT:
 	RA = kp_bool(!kp_truthy(&RB));
 	KP_NEXT();
-KP_CASE(JMP):
+op_JMP:
 	pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
-KP_CASE(JMPF):
+op_JMPF:
 	if (!kp_truthy(&RA))
 		pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
-KP_CASE(JMPT):
+op_JMPT:
 	if (kp_truthy(&RA))
 		pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
-KP_CASE(CALLB):
+op_CALLB:
 	ret = kp_builtin_call(vm, p, pc, KTAP_INSN_B(insn), &RA,
 			      &regs[KTAP_INSN_A(insn) + 1], KTAP_INSN_C(insn));
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(RET):
+op_RET:
 	goto out;
-#if !KP_COMPUTED_GOTO
-	}
-#endif
 insn_limit:
 	ret = kp_vm_error(vm, p, pc, "instruction limit exceeded (%llu); raise it with --max-insns",
 			  (unsigned long long)vm->limits.max_insns);

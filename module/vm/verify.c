@@ -19,23 +19,20 @@
 #include "vm.h"
 #include "../uapi/ktap.h"
 
+/* Tables indexed by opcode: the include file lists them in that order. */
 static const u8 kp_op_modes[KTAP_OP__COUNT][3] = {
-#define KP_OP_MODES(name, a, b, c) \
-	[KTAP_OP_##name] = { KTAP_MODE_##a, KTAP_MODE_##b, KTAP_MODE_##c },
-	KTAP_OPCODES(KP_OP_MODES)
-#undef KP_OP_MODES
+#define KTAP_OP(name, a, b, c) { KTAP_MODE_##a, KTAP_MODE_##b, KTAP_MODE_##c },
+#include "../uapi/ktap_opcodes.h"
 };
 
 static const char *const kp_op_names[KTAP_OP__COUNT] = {
-#define KP_OP_NAME(name, a, b, c) [KTAP_OP_##name] = #name,
-	KTAP_OPCODES(KP_OP_NAME)
-#undef KP_OP_NAME
+#define KTAP_OP(name, a, b, c) (#name),
+#include "../uapi/ktap_opcodes.h"
 };
 
 static const int kp_bif_arity[KTAP_BIF__COUNT][2] = {
-#define KP_BIF_ARITY(id, name, min, max) [KTAP_BIF_##id] = { min, max },
-	KTAP_BUILTINS(KP_BIF_ARITY)
-#undef KP_BIF_ARITY
+#define KTAP_BUILTIN(id, name, min_args, max_args) { min_args, max_args },
+#include "../uapi/ktap_builtins.h"
 };
 
 struct kp_vcheck {
@@ -66,7 +63,7 @@ static int kp_verify_operand(struct kp_vcheck *v, u32 insn, u8 mode,
 	s64 target;
 
 	switch (mode) {
-	case KTAP_MODE____:
+	case KTAP_MODE_NONE:
 		if (x)
 			return kp_verify_fail(v, "%s: unused operand %c is %u, must be 0",
 					      op, field, x);

@@ -61,6 +61,6 @@ int kp_verify(const struct kp_chunk *chunk, char *err, size_t errlen);
 int kp_interp(struct kp_vm *vm, const struct kp_proto *proto);
 int kp_vm_error(struct kp_vm *vm, const struct kp_proto *proto,
 		const u32 *pc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	__printf(4, 5);
 
 #endif /* KP_VM_H */

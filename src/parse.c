@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * parse.c - the recursive-descent parser: builds the syntax tree of a
+ * script, binary operators by precedence climbing (as Lua's lparser.c).
+ *
+ * Each parse function starts with its grammar rule.  The first error is
+ * reported and unwinds with longjmp to kp_parse_chunk(): the tree lives
+ * in the arena and the parser state in the arena too, so nothing leaks
+ * and no automatic variable is needed after the jump.
+ *
+ * Constructs of LANGUAGE.md that this version does not compile yet stop
+ * with "... is not supported yet" at the token that starts them; search
+ * for not_supported() to find the places to extend.
+ */
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lex.h"
+#include "parse.h"
+
+struct kp_parser {
+	struct kp_lex lex;
+	struct kp_token tok;	/* the current token */
+	struct kp_diag *diag;
+	struct kp_ast_arena *arena;
+	unsigned depth;		/* blocks and sub-expressions being parsed */
+	unsigned loops;		/* loops around the current statement */
+	char near[64];		/* the current token, quoted, for messages */
+	jmp_buf on_error;
+};
+
+/*
+ * Binary operator priorities (LANGUAGE.md, lowest first), indexed by
+ * token; left 0 means "not a binary operator".  Left-associative
+ * operators have left == right; '..' is right-associative, so its right
+ * priority is one lower and a following '..' binds first.
+ */
+struct kp_binop_prio {
+	unsigned char left, right;
+	enum kp_ast_binop op;
+};
+
+static const struct kp_binop_prio kp_binop_prios[KP_TK__COUNT] = {
+	[KP_TK_OROR] = { 1, 1, KP_BIN_OR },
+	[KP_TK_ANDAND] = { 2, 2, KP_BIN_AND },
+	[KP_TK_BOR] = { 3, 3, KP_BIN_BOR },
+	[KP_TK_BXOR] = { 4, 4, KP_BIN_BXOR },
+	[KP_TK_BAND] = { 5, 5, KP_BIN_BAND },
+	[KP_TK_EQ] = { 6, 6, KP_BIN_EQ },
+	[KP_TK_NE] = { 6, 6, KP_BIN_NE },
+	[KP_TK_LT] = { 7, 7, KP_BIN_LT },
+	[KP_TK_LE] = { 7, 7, KP_BIN_LE },
+	[KP_TK_GT] = { 7, 7, KP_BIN_GT },
+	[KP_TK_GE] = { 7, 7, KP_BIN_GE },
+	[KP_TK_CONCAT] = { 9, 8, KP_BIN_CONCAT },
+	[KP_TK_SHL] = { 10, 10, KP_BIN_SHL },
+	[KP_TK_SHR] = { 10, 10, KP_BIN_SHR },
+	[KP_TK_PLUS] = { 11, 11, KP_BIN_ADD },
+	[KP_TK_MINUS] = { 11, 11, KP_BIN_SUB },
+	[KP_TK_STAR] = { 12, 12, KP_BIN_MUL },
+	[KP_TK_SLASH] = { 12, 12, KP_BIN_DIV },
+	[KP_TK_PERCENT] = { 12, 12, KP_BIN_MOD },
+};
+
+#define KP_PRIO_UNARY	13	/* above every binary operator */
+
+/* ---- tokens and errors ---------------------------------------------- */
+
+static void next(struct kp_parser *p)
+{
+	/* On KP_TK_ERROR the lexer has already printed the message. */
+	if (kp_lex_next(&p->lex, &p->tok) == KP_TK_ERROR)
+		longjmp(p->on_error, 1);
+}
+
+static _Noreturn void fail(struct kp_parser *p, struct kp_pos pos,
+			   enum kp_msg msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	kp_diag_verror(p->diag, pos, msg, ap);
+	va_end(ap);
+	longjmp(p->on_error, 1);
+}
+
+static const char *near_tok(struct kp_parser *p)
+{
+	kp_lex_describe(&p->lex, &p->tok, p->near, sizeof(p->near));
+	return p->near;
+}
+
+static _Noreturn void fail_unexpected(struct kp_parser *p)
+{
+	fail(p, p->tok.pos, KP_MSG_UNEXPECTED, near_tok(p));
+}
+
+/* `construct` names what the user wrote, quoted: "'function'". */
+static _Noreturn void not_supported(struct kp_parser *p, const char *construct)
+{
+	fail(p, p->tok.pos, KP_MSG_NOT_SUPPORTED, construct);
+}
+
+static bool check(const struct kp_parser *p, enum kp_tok kind)
+{
+	return p->tok.kind == kind;
+}
+
+static bool accept(struct kp_parser *p, enum kp_tok kind)
+{
+	if (!check(p, kind))
+		return false;
+	next(p);
+	return true;
+}
+
+/* "'('" for punctuators and keywords, "<name>" for the special tokens. */
+static void token_what(enum kp_tok kind, char *buf, size_t size)
+{
+	if (kind <= KP_TK_FIELD)
+		snprintf(buf, size, "%s", kp_lex_spelling(kind));
+	else
+		snprintf(buf, size, "'%s'", kp_lex_spelling(kind));
+}
+
+static void expect(struct kp_parser *p, enum kp_tok kind)
+{
+	char what[32];
+
+	if (accept(p, kind))
+		return;
+	token_what(kind, what, sizeof(what));
+	fail(p, p->tok.pos, KP_MSG_EXPECTED, what, near_tok(p));
+}
+
+/* expect() for a closing bracket; names the opening one if lines apart. */
+static void expect_closing(struct kp_parser *p, enum kp_tok close,
+			   enum kp_tok open, struct kp_pos open_pos)
+{
+	char what[32], opener[32];
+
+	if (open_pos.line == p->tok.pos.line || check(p, close)) {
+		expect(p, close);
+		return;
+	}
+	token_what(close, what, sizeof(what));
+	token_what(open, opener, sizeof(opener));
+	fail(p, p->tok.pos, KP_MSG_EXPECTED_TO_CLOSE, what, opener,
+	     open_pos.line, near_tok(p));
+}
+
+static void enter(struct kp_parser *p)
+{
+	if (++p->depth > KP_PARSE_MAX_DEPTH)
+		fail(p, p->tok.pos, KP_MSG_TOO_DEEP, KP_PARSE_MAX_DEPTH);
+}
+
+static void leave(struct kp_parser *p)
+{
+	p->depth--;
+}
+
+static struct kp_ast_node *new_node(struct kp_parser *p,
+				    enum kp_ast_kind kind, struct kp_pos pos)
+{
+	return kp_ast_new(p->arena, kind, pos);
+}
+
+/* Records the height of an expression node; bounded, see KP_PARSE_MAX_DEPTH. */
+static void set_depth(struct kp_parser *p, struct kp_ast_node *n,
+		      unsigned child_depth)
+{
+	n->depth = child_depth + 1;
+	if (n->depth > KP_PARSE_MAX_DEPTH)
+		fail(p, n->pos, KP_MSG_TOO_DEEP, KP_PARSE_MAX_DEPTH);
+}
+
+/* ---- expressions ------------------------------------------------------ */
+
+static struct kp_ast_node *parse_subexpr(struct kp_parser *p, unsigned limit);
+
+/* expr := subexpr(0) */
+static struct kp_ast_node *parse_expr(struct kp_parser *p)
+{
+	return parse_subexpr(p, 0);
+}
+
+/* exprlist := expr { ',' expr }   -- *depth gets the deepest one's height */
+static struct kp_ast_node *parse_exprlist(struct kp_parser *p,
+					  unsigned *count, unsigned *depth)
+{
+	struct kp_ast_node *head = NULL, **tail = &head;
+
+	*count = 0;
+	*depth = 0;
+	do {
+		struct kp_ast_node *e = parse_expr(p);
+
+		*tail = e;
+		tail = &e->next;
+		(*count)++;
+		if (e->depth > *depth)
+			*depth = e->depth;
+	} while (accept(p, KP_TK_COMMA));
+	return head;
+}
+
+/* call := NAME '(' [ exprlist ] ')'   -- the NAME is already consumed */
+static struct kp_ast_node *parse_call(struct kp_parser *p,
+				      struct kp_ast_node *name)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_CALL, name->pos);
+	struct kp_pos open = p->tok.pos;
+	unsigned depth = 0;
+
+	n->u.call.id = name->u.name.id;
+	next(p);
+	if (!check(p, KP_TK_RPAREN))
+		n->u.call.args = parse_exprlist(p, &n->u.call.nargs, &depth);
+	expect_closing(p, KP_TK_RPAREN, KP_TK_LPAREN, open);
+	set_depth(p, n, depth);
+	return n;
+}
+
+/* Refuses the suffixes of LANGUAGE.md that this version cannot compile. */
+static void reject_suffix(struct kp_parser *p)
+{
+	switch (p->tok.kind) {
+	case KP_TK_LBRACKET:
+		not_supported(p, "indexing '['");
+	case KP_TK_DOT:
+		not_supported(p, "field access '.'");
+	case KP_TK_COLON:
+		not_supported(p, "method call ':'");
+	case KP_TK_LPAREN:
+		not_supported(p, "calling the value of an expression '('");
+	default:
+		break;
+	}
+}
+
+/*
+ * suffixedexp := NAME [ '(' [ exprlist ] ')' ] | '(' expr ')'
+ * *bare tells whether it was a plain name or call, not in parentheses:
+ * only those may be assigned to or stand as a statement.
+ */
+static struct kp_ast_node *parse_suffixed(struct kp_parser *p, bool *bare)
+{
+	struct kp_ast_node *e;
+
+	*bare = check(p, KP_TK_NAME);
+	if (*bare) {
+		e = new_node(p, KP_AST_NAME, p->tok.pos);
+		e->u.name.id = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
+		next(p);
+		if (check(p, KP_TK_LPAREN))
+			e = parse_call(p, e);
+	} else if (check(p, KP_TK_LPAREN)) {
+		struct kp_pos open = p->tok.pos;
+
+		next(p);
+		e = parse_expr(p);
+		expect_closing(p, KP_TK_RPAREN, KP_TK_LPAREN, open);
+	} else {
+		fail_unexpected(p);
+	}
+	reject_suffix(p);
+	return e;
+}
+
+/* simpleexp := INT | STRING | 'true' | 'false' | 'nil' | suffixedexp */
+static struct kp_ast_node *parse_simple(struct kp_parser *p)
+{
+	static const enum kp_ast_kind literal[KP_TK__COUNT] = {
+		[KP_TK_TRUE] = KP_AST_TRUE,
+		[KP_TK_FALSE] = KP_AST_FALSE,
+		[KP_TK_NIL] = KP_AST_NIL,
+	};
+	struct kp_ast_node *n;
+	bool bare;
+
+	switch (p->tok.kind) {
+	case KP_TK_INT:
+		if (p->tok.ival > INT64_MAX)
+			fail(p, p->tok.pos, KP_MSG_NUMBER_RANGE, near_tok(p));
+		n = new_node(p, KP_AST_INT, p->tok.pos);
+		n->u.ival = (int64_t)p->tok.ival;
+		break;
+	case KP_TK_STRING:
+		n = new_node(p, KP_AST_STR, p->tok.pos);
+		n->u.str.s = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
+		n->u.str.len = p->tok.len;
+		break;
+	case KP_TK_TRUE:
+	case KP_TK_FALSE:
+	case KP_TK_NIL:
+		n = new_node(p, literal[p->tok.kind], p->tok.pos);
+		break;
+	case KP_TK_LBRACE:
+		not_supported(p, "table constructor '{'");
+	case KP_TK_FUNCTION:
+		not_supported(p, "'function'");
+	case KP_TK_FIELD:
+		not_supported(p, "event field '$name'");
+	default:
+		return parse_suffixed(p, &bare);
+	}
+	next(p);
+	return n;
+}
+
+/* unaryexp := ( '!' | '-' | '~' ) subexpr(UNARY) | simpleexp */
+static struct kp_ast_node *parse_operand(struct kp_parser *p)
+{
+	struct kp_ast_node *n;
+	struct kp_pos pos = p->tok.pos;
+	enum kp_ast_unop op;
+
+	if (check(p, KP_TK_NOT))
+		op = KP_UN_NOT;
+	else if (check(p, KP_TK_MINUS))
+		op = KP_UN_NEG;
+	else if (check(p, KP_TK_TILDE))
+		op = KP_UN_BNOT;
+	else
+		return parse_simple(p);
+	next(p);
+	/* 2^63 exists only negated: -9223372036854775808 is INT64_MIN. */
+	if (op == KP_UN_NEG && check(p, KP_TK_INT) &&
+	    p->tok.ival == KP_LEX_INT_MIN_MAGNITUDE) {
+		n = new_node(p, KP_AST_INT, pos);
+		n->u.ival = INT64_MIN;
+		next(p);
+		return n;
+	}
+	n = new_node(p, KP_AST_UNARY, pos);
+	n->u.un.op = op;
+	n->u.un.e = parse_subexpr(p, KP_PRIO_UNARY);
+	set_depth(p, n, n->u.un.e->depth);
+	return n;
+}
+
+/*
+ * subexpr(limit) := unaryexp { binop subexpr(right priority of binop) }
+ *                   -- taking only binops whose left priority > limit
+ */
+static struct kp_ast_node *parse_subexpr(struct kp_parser *p, unsigned limit)
+{
+	struct kp_ast_node *e;
+
+	enter(p);
+	e = parse_operand(p);
+	for (;;) {
+		const struct kp_binop_prio *prio = &kp_binop_prios[p->tok.kind];
+		struct kp_ast_node *n;
+
+		if (prio->left <= limit)
+			break;
+		n = new_node(p, KP_AST_BINARY, p->tok.pos);
+		next(p);
+		n->u.bin.op = prio->op;
+		n->u.bin.l = e;
+		n->u.bin.r = parse_subexpr(p, prio->right);
+		set_depth(p, n, e->depth > n->u.bin.r->depth ?
+				e->depth : n->u.bin.r->depth);
+		e = n;
+	}
+	leave(p);
+	return e;
+}
+
+/* ---- statements ------------------------------------------------------- */
+
+static struct kp_ast_node *parse_statement(struct kp_parser *p);
+
+/* statements := { ';' | statement }   -- up to `end` or the end of input */
+static struct kp_ast_node *parse_statements(struct kp_parser *p,
+					    enum kp_tok end, struct kp_pos pos)
+{
+	struct kp_ast_node *block = new_node(p, KP_AST_BLOCK, pos);
+	struct kp_ast_node **tail = &block->u.block.stmts;
+
+	for (;;) {
+		struct kp_ast_node *s;
+
+		if (accept(p, KP_TK_SEMI))
+			continue;
+		if (check(p, end) || check(p, KP_TK_EOF))
+			break;
+		s = parse_statement(p);
+		*tail = s;
+		tail = &s->next;
+	}
+	return block;
+}
+
+/* block := '{' statements '}' */
+static struct kp_ast_node *parse_block(struct kp_parser *p)
+{
+	struct kp_pos open = p->tok.pos;
+	struct kp_ast_node *block;
+
+	expect(p, KP_TK_LBRACE);
+	enter(p);
+	block = parse_statements(p, KP_TK_RBRACE, open);
+	leave(p);
+	expect_closing(p, KP_TK_RBRACE, KP_TK_LBRACE, open);
+	return block;
+}
+
+/* cond := '(' expr ')' */
+static struct kp_ast_node *parse_cond(struct kp_parser *p)
+{
+	struct kp_pos open = p->tok.pos;
+	struct kp_ast_node *e;
+
+	expect(p, KP_TK_LPAREN);
+	e = parse_expr(p);
+	expect_closing(p, KP_TK_RPAREN, KP_TK_LPAREN, open);
+	return e;
+}
+
+/* arm := cond block   -- after 'if', 'elseif' or 'else if' */
+static struct kp_ast_node *parse_arm(struct kp_parser *p, struct kp_pos pos)
+{
+	struct kp_ast_node *arm = new_node(p, KP_AST_ARM, pos);
+
+	arm->u.loop.cond = parse_cond(p);
+	arm->u.loop.body = parse_block(p);
+	return arm;
+}
+
+/*
+ * if_stmt := 'if' arm { ( 'elseif' | 'else' 'if' ) arm } [ 'else' block ]
+ * The arms form a list rather than nested ifs, so a long elseif chain
+ * does not nest (and does not hit KP_PARSE_MAX_DEPTH).
+ */
+static struct kp_ast_node *parse_if(struct kp_parser *p)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_IF, p->tok.pos);
+	struct kp_ast_node **tail = &n->u.if_.arms;
+	struct kp_pos pos = p->tok.pos;
+
+	next(p);
+	for (;;) {
+		*tail = parse_arm(p, pos);
+		tail = &(*tail)->next;
+		pos = p->tok.pos;
+		if (accept(p, KP_TK_ELSEIF))
+			continue;
+		if (!accept(p, KP_TK_ELSE))
+			break;
+		if (!accept(p, KP_TK_IF)) {
+			n->u.if_.els = parse_block(p);
+			break;
+		}
+	}
+	return n;
+}
+
+/* while_stmt := 'while' cond block */
+static struct kp_ast_node *parse_while(struct kp_parser *p)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_WHILE, p->tok.pos);
+
+	next(p);
+	n->u.loop.cond = parse_cond(p);
+	p->loops++;
+	n->u.loop.body = parse_block(p);
+	p->loops--;
+	return n;
+}
+
+/* jump_stmt := 'break' | 'continue' */
+static struct kp_ast_node *parse_jump(struct kp_parser *p)
+{
+	enum kp_ast_kind kind = check(p, KP_TK_BREAK) ? KP_AST_BREAK
+						       : KP_AST_CONTINUE;
+	struct kp_ast_node *n = new_node(p, kind, p->tok.pos);
+
+	/* Function bodies will have to save and clear p->loops. */
+	if (!p->loops)
+		fail(p, p->tok.pos, KP_MSG_OUTSIDE_LOOP,
+		     kp_lex_spelling(p->tok.kind));
+	next(p);
+	return n;
+}
+
+static struct kp_ast_node *new_name(struct kp_parser *p)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_NAME, p->tok.pos);
+
+	if (!check(p, KP_TK_NAME))
+		expect(p, KP_TK_NAME);	/* reports the error */
+	n->u.name.id = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
+	next(p);
+	return n;
+}
+
+/* var_stmt := 'var' NAME { ',' NAME } [ '=' exprlist ] */
+static struct kp_ast_node *parse_var(struct kp_parser *p)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_VAR, p->tok.pos);
+	struct kp_ast_node **tail = &n->u.assign.targets;
+	unsigned depth;
+
+	next(p);
+	do {
+		*tail = new_name(p);
+		tail = &(*tail)->next;
+		n->u.assign.ntargets++;
+	} while (accept(p, KP_TK_COMMA));
+	if (accept(p, KP_TK_ASSIGN))
+		n->u.assign.values = parse_exprlist(p, &n->u.assign.nvalues,
+						    &depth);
+	return n;
+}
+
+static void require_assignable(struct kp_parser *p, struct kp_ast_node *e,
+			       bool bare)
+{
+	if (!bare || e->kind != KP_AST_NAME)
+		fail(p, e->pos, KP_MSG_NOT_ASSIGNABLE);
+}
+
+/* assignment := target { ',' target } '=' exprlist;  target := NAME */
+static struct kp_ast_node *parse_assign(struct kp_parser *p,
+					struct kp_ast_node *first, bool bare)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_ASSIGN, first->pos);
+	struct kp_ast_node **tail = &n->u.assign.targets;
+	struct kp_ast_node *target = first;
+	unsigned depth;
+
+	for (;;) {
+		require_assignable(p, target, bare);
+		*tail = target;
+		tail = &target->next;
+		n->u.assign.ntargets++;
+		if (!accept(p, KP_TK_COMMA))
+			break;
+		target = parse_suffixed(p, &bare);
+	}
+	expect(p, KP_TK_ASSIGN);
+	n->u.assign.values = parse_exprlist(p, &n->u.assign.nvalues, &depth);
+	return n;
+}
+
+/* The operator of a compound assignment token; false for other tokens. */
+static bool compound_op(enum kp_tok kind, enum kp_ast_binop *op)
+{
+	static const struct { enum kp_tok tok; enum kp_ast_binop op; } map[] = {
+		{ KP_TK_ADD_ASSIGN, KP_BIN_ADD },
+		{ KP_TK_SUB_ASSIGN, KP_BIN_SUB },
+		{ KP_TK_MUL_ASSIGN, KP_BIN_MUL },
+		{ KP_TK_DIV_ASSIGN, KP_BIN_DIV },
+		{ KP_TK_MOD_ASSIGN, KP_BIN_MOD },
+		{ KP_TK_BAND_ASSIGN, KP_BIN_BAND },
+		{ KP_TK_BOR_ASSIGN, KP_BIN_BOR },
+		{ KP_TK_BXOR_ASSIGN, KP_BIN_BXOR },
+		{ KP_TK_SHL_ASSIGN, KP_BIN_SHL },
+		{ KP_TK_SHR_ASSIGN, KP_BIN_SHR },
+		{ KP_TK_CONCAT_ASSIGN, KP_BIN_CONCAT },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].tok == kind) {
+			*op = map[i].op;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* compound := target compound_op expr  |  target ( '++' | '--' ) */
+static struct kp_ast_node *parse_compound(struct kp_parser *p,
+					  struct kp_ast_node *target,
+					  enum kp_ast_binop op)
+{
+	bool incdec = check(p, KP_TK_INC) || check(p, KP_TK_DEC);
+	struct kp_ast_node *n = new_node(p, incdec ? KP_AST_INCDEC
+						   : KP_AST_COMPOUND, p->tok.pos);
+
+	n->u.compound.op = op;
+	n->u.compound.target = target;
+	next(p);
+	if (!incdec)
+		n->u.compound.value = parse_expr(p);
+	return n;
+}
+
+/*
+ * expr_stmt := call | assignment | compound
+ * Anything else that starts like an expression is an error: a value
+ * computed and dropped is almost certainly a typo.
+ */
+static struct kp_ast_node *parse_expr_stmt(struct kp_parser *p)
+{
+	struct kp_ast_node *e, *n;
+	enum kp_ast_binop op = KP_BIN_ADD;
+	bool bare;
+
+	e = parse_suffixed(p, &bare);
+	if (check(p, KP_TK_ASSIGN) || check(p, KP_TK_COMMA))
+		return parse_assign(p, e, bare);
+	if (check(p, KP_TK_INC) || check(p, KP_TK_DEC) ||
+	    compound_op(p->tok.kind, &op)) {
+		require_assignable(p, e, bare);
+		if (check(p, KP_TK_INC) || check(p, KP_TK_DEC))
+			op = check(p, KP_TK_INC) ? KP_BIN_ADD : KP_BIN_SUB;
+		return parse_compound(p, e, op);
+	}
+	if (check(p, KP_TK_AGGREGATE))
+		not_supported(p, "aggregation '<<<'");
+	if (!bare || e->kind != KP_AST_CALL)
+		fail(p, p->tok.pos, KP_MSG_NOT_A_STATEMENT, near_tok(p));
+	n = new_node(p, KP_AST_EXPR_STMT, e->pos);
+	n->u.expr.e = e;
+	return n;
+}
+
+/* "tick-1s {" and "profile-1ms {": a name glued to a '-'. */
+static bool at_timer_block(struct kp_parser *p)
+{
+	return check(p, KP_TK_NAME) && kp_lex_peek_byte(&p->lex) == '-' &&
+	       ((p->tok.len == 4 && !memcmp(p->tok.str, "tick", 4)) ||
+		(p->tok.len == 7 && !memcmp(p->tok.str, "profile", 7)));
+}
+
+/*
+ * statement := var_stmt | if_stmt | while_stmt | jump_stmt | expr_stmt
+ *            -- and, later, function, return, for, repeat and probes
+ */
+static struct kp_ast_node *parse_statement(struct kp_parser *p)
+{
+	switch (p->tok.kind) {
+	case KP_TK_VAR:
+		return parse_var(p);
+	case KP_TK_IF:
+		return parse_if(p);
+	case KP_TK_WHILE:
+		return parse_while(p);
+	case KP_TK_BREAK:
+	case KP_TK_CONTINUE:
+		return parse_jump(p);
+	case KP_TK_FUNCTION:
+	case KP_TK_RETURN:
+	case KP_TK_FOR:
+	case KP_TK_REPEAT:
+	case KP_TK_TRACE:
+	case KP_TK_TRACE_END: {
+		char what[32];
+
+		token_what(p->tok.kind, what, sizeof(what));
+		not_supported(p, what);
+	}
+	default:
+		if (at_timer_block(p))
+			not_supported(p, p->tok.len == 4 ? "'tick-N' blocks"
+							 : "'profile-N' blocks");
+		return parse_expr_stmt(p);
+	}
+}
+
+/* chunk := statements EOF */
+struct kp_ast_node *kp_parse_chunk(const char *src, size_t len,
+				   struct kp_diag *diag,
+				   struct kp_ast_arena *arena)
+{
+	/* In the arena, not on the stack: its fields change after setjmp. */
+	struct kp_parser *p = kp_ast_alloc(arena, sizeof(*p));
+	struct kp_ast_node *chunk;
+	struct kp_pos start = { 1, 1 };
+
+	p->diag = diag;
+	p->arena = arena;
+	kp_lex_init(&p->lex, src, len, diag);
+	if (setjmp(p->on_error)) {
+		kp_lex_free(&p->lex);
+		return NULL;
+	}
+	next(p);
+	chunk = parse_statements(p, KP_TK_EOF, start);
+	if (!check(p, KP_TK_EOF))
+		fail_unexpected(p);
+	kp_lex_free(&p->lex);
+	return chunk;
+}
