@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-# Runs ktap's end-to-end tests, described one block per test in *.test files, and reports them as TAP.
+# Runs the end-to-end tests written in *.test files and reports them as TAP.
 """Run ktap end-to-end tests written as *.test data files; print TAP.
 
 The file format is described in tests/runtime/README.md.  In short: blocks
@@ -14,6 +14,7 @@ Debian's python3.  Keep it working on Python 3.6.
 import argparse
 import collections
 import difflib
+import io
 import math
 import os
 import re
@@ -311,7 +312,7 @@ def parse_file(path, sink):
     error = FileErrors(path)
     try:
         with open(path, encoding='utf-8') as stream:
-            lines = stream.read().splitlines()
+            lines = [line.rstrip('\r') for line in stream.read().split('\n')]
     except (OSError, UnicodeDecodeError) as err:
         sink.append('%s: error: cannot read: %s' % (path, err))
         return []
@@ -460,7 +461,7 @@ class Run:
         self.timeout = test.get('TIMEOUT', DEFAULT_TIMEOUT)
         self.env = dict(os.environ)
         self.env.update((k, self.expand(v)) for _, (k, v) in test.all('ENV'))
-        self.problems, self.outputs, self.before = [], [], []
+        self.problems, self.outputs = [], []
         self.status, self.timed_out, self.argv = None, False, None
 
     def expand(self, text):
@@ -752,12 +753,21 @@ def parse_args(argv):
 
 
 def interrupted(signum, frame):
-    raise KeyboardInterrupt     # unwinds through the finally blocks that
-                                # kill the running process groups
+    # Unwinds through the finally blocks that kill running process groups.
+    raise KeyboardInterrupt
+
+
+def robust_stdout():
+    """A test's output may hold any bytes and the locale may be C (ASCII
+    on Python 3.6): escape what cannot be encoded instead of dying."""
+    encoding = sys.stdout.encoding
+    sys.stdout = io.TextIOWrapper(sys.stdout.detach(), encoding=encoding,
+                                  errors='backslashreplace')
 
 
 def main(argv=None):
     args = parse_args(argv)
+    robust_stdout()
     errors = []
     tests = []
     for path in collect_files(args.paths, errors):

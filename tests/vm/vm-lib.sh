@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Host-side helpers of ktap-vm: finding bootable kernels, building the module and the per-kernel initramfs.
 #
 # Sourced by ktap-vm (bash, set -euo pipefail). Functions are prefixed kv_;
@@ -64,8 +65,8 @@ kv_pick_kernel() {
 # another kernel must not leak into this kernel's build.
 kv_is_artifact() {
 	case ${1##*/} in
-	*.o | *.ko | *.mod | *.mod.c | *.mod.o | .*.cmd | *.a | *.symvers | \
-		modules.order | .tmp_versions | .cache.mk | *.dwo | *.tmp)
+	*.o | *.ko | *.mod | *.mod.c | .*.cmd | *.a | *.symvers | \
+		modules.order | .tmp_versions | .cache.mk | *.dwo | *.tmp | .ktap-vm-*)
 		return 0 ;;
 	esac
 	return 1
@@ -97,11 +98,18 @@ kv_sync_tree() {
 # kv_build_module VER SRC OUTDIR NAME: build NAME.ko in OUTDIR from a copy
 # of SRC against VER's headers.
 kv_build_module() {
-	local ver=$1 src=$2 out=$3 name=$4 log
+	local ver=$1 src=$2 out=$3 name=$4 log stamp
 	[ -d "$src" ] || kv_fail 2 "module source $src does not exist (or use --no-module)"
 	kv_need make make
 	kv_need gcc gcc
 	kv_sync_tree "$src" "$out"
+	# Even a no-op Kbuild run costs about a second under make; skip it when
+	# neither the sources nor the kernel's build tree changed.
+	stamp=$(kv_module_stamp "$ver" "$out" "$name")
+	if [ -f "$out/$name.ko" ] && [ "$(cat "$out/.ktap-vm-stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	rm -f "$out/.ktap-vm-stamp"
 	log=$out/.ktap-vm-build.log
 	if ! make -C "/lib/modules/$ver/build" M="$out" modules >"$log" 2>&1; then
 		cat "$log" >&2
@@ -109,6 +117,21 @@ kv_build_module() {
 	fi
 	[ -f "$out/$name.ko" ] ||
 		kv_fail 126 "the build of $src made no $name.ko (see --module-name)"
+	echo "$stamp" >"$out/.ktap-vm-stamp"
+}
+
+# kv_module_stamp VER DIR NAME: changes whenever a build could.
+kv_module_stamp() {
+	local build=/lib/modules/$1/build
+	{
+		echo "$3"
+		(cd "$2" && find . -type f -print0 | LC_ALL=C sort -z |
+			while IFS= read -r -d '' f; do
+				kv_is_artifact "$f" || printf '%s\0' "$f" "$(sha256sum <"$f")"
+			done)
+		stat -Lc '%n %s %Y' "$build/Makefile" "$build/Module.symvers" \
+			"$build/.config" 2>/dev/null || true
+	} | sha256sum | cut -d' ' -f1
 }
 
 # kv_9p_chain VER: the .ko files that mounting a virtio 9p share needs, in
