@@ -660,8 +660,8 @@ static struct kp_ast_node *parse_statement(struct kp_parser *p)
 	}
 	default:
 		if (at_timer_block(p))
-			not_supported(p, p->tok.len == 4 ? "'tick-N' blocks"
-							 : "'profile-N' blocks");
+			not_supported(p, p->tok.len == 4 ? "'tick-N' block"
+							 : "'profile-N' block");
 		return parse_expr_stmt(p);
 	}
 }

@@ -8,7 +8,7 @@
  * of first appearance (ktap 0.4: assigning creates a global, so a read
  * may come textually before the assignment, as in a loop).  The second
  * binds each use.  Lookup order for a name: script global, built-in
- * (KTAP_BUILTINS), tapset hook; then it is undefined.
+ * (uapi/ktap_builtins.h), tapset hook; then it is undefined.
  *
  * For now `var` inside a block also declares a global: locals arrive
  * with functions and probe bodies, which give them a frame to live in.
@@ -30,9 +30,8 @@ struct kp_res_builtin {
 
 /* Indexed by enum ktap_builtin: the ABI's table, not a copy of it. */
 static const struct kp_res_builtin kp_res_builtins[] = {
-#define KP_RES_BUILTIN(id, name, min, max) { name, min, max },
-	KTAP_BUILTINS(KP_RES_BUILTIN)
-#undef KP_RES_BUILTIN
+#define KTAP_BUILTIN(id, name, min_args, max_args) { name, min_args, max_args },
+#include "uapi/ktap_builtins.h"
 };
 
 int kp_res_builtin_id(const char *name)
@@ -219,28 +218,26 @@ static int plural(char *buf, size_t size, int n)
 	return snprintf(buf, size, "%d argument%s", n, n == 1 ? "" : "s");
 }
 
-/* Describes how many arguments a built-in takes: "at least 1 argument". */
-static void describe_arity(char *buf, size_t size,
-			   const struct kp_res_builtin *b)
+void kp_res_describe_arity(char *buf, size_t size, int min_args,
+			   int max_args)
 {
 	int n;
 
-	if (b->max_args < 0) {
+	if (max_args < 0) {
 		n = snprintf(buf, size, "at least ");
-		plural(buf + n, size - n, b->min_args);
-	} else if (b->min_args == b->max_args) {
-		if (b->max_args == 0) {
+		plural(buf + n, size - n, min_args);
+	} else if (min_args == max_args) {
+		if (max_args == 0) {
 			snprintf(buf, size, "no arguments");
 			return;
 		}
 		n = snprintf(buf, size, "exactly ");
-		plural(buf + n, size - n, b->max_args);
-	} else if (b->min_args == 0) {
+		plural(buf + n, size - n, max_args);
+	} else if (min_args == 0) {
 		n = snprintf(buf, size, "at most ");
-		plural(buf + n, size - n, b->max_args);
+		plural(buf + n, size - n, max_args);
 	} else {
-		snprintf(buf, size, "%d to %d arguments", b->min_args,
-			 b->max_args);
+		snprintf(buf, size, "%d to %d arguments", min_args, max_args);
 	}
 }
 
@@ -253,7 +250,7 @@ static void check_arity(struct kp_resolver *r, const struct kp_ast_node *n,
 
 	if (nargs >= b->min_args && (b->max_args < 0 || nargs <= b->max_args))
 		return;
-	describe_arity(arity, sizeof(arity), b);
+	kp_res_describe_arity(arity, sizeof(arity), b->min_args, b->max_args);
 	kp_diag_error(r->diag, n->pos, KP_MSG_ARG_COUNT, b->name, arity,
 		      nargs);
 }

@@ -7,6 +7,7 @@
 #define KP_RESOLVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "ast.h"
 #include "diag.h"
@@ -41,6 +42,14 @@ int kp_res_resolve(struct kp_ast_node *chunk, struct kp_diag *diag,
 		   struct kp_ast_arena *arena,
 		   const struct kp_res_hooks *hooks,
 		   struct kp_res_result *out);
+
+/*
+ * How many arguments a built-in takes, as the arity error words it:
+ * "at least 1 argument", "exactly 2 arguments", "1 to 3 arguments"...
+ * (max_args -1: no upper bound).
+ */
+void kp_res_describe_arity(char *buf, size_t size, int min_args,
+			   int max_args);
 
 /* The enum ktap_builtin id of a built-in name, or -1. */
 int kp_res_builtin_id(const char *name);

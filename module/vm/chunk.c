@@ -96,7 +96,8 @@ static int kp_read_const(struct kp_reader *rd, u32 max_string,
 			return kp_load_fail(rd, "integer constant of %u bytes",
 					    kh.len);
 		ret = kp_read(rd, &n, sizeof(n), "integer constant");
-		*k = kp_num(n);
+		if (!ret)
+			*k = kp_num(n);
 		return ret;
 	case KTAP_CONST_STR:
 		ret = kp_read_str_bytes(rd, kh.len, max_string, &k->s,

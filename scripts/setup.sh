@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by scripts/try-ktap and scripts/run-tests: installs what a fresh
+# Debian 12 needs (when run as root), then autoreconf, configure and make
+# in the source tree.  Each step runs only when its inputs changed.
+
+ktap_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Build tools, ktap's libraries, and what the qemu kernel tests boot:
+# both Debian 12 kernel series with their headers.
+ktap_packages="build-essential autoconf automake pkg-config libelf-dev
+libdw-dev python3 kmod cpio xz-utils zstd busybox-static qemu-system-x86
+util-linux procps linux-image-amd64 linux-headers-amd64
+linux-image-6.12-amd64 linux-headers-6.12-amd64"
+
+ktap_install_packages() {
+	local missing=() p
+	for p in $ktap_packages; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "ktap: missing Debian packages: ${missing[*]}" >&2
+		echo "ktap: install them as root: apt-get install ${missing[*]}" >&2
+		return 1
+	fi
+	echo "ktap: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq &&
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+ktap_build() {
+	cd "$ktap_top" || return 1
+	if [ ! -x configure ] || [ configure.ac -nt configure ] ||
+	   [ Makefile.am -nt Makefile.in ] || [ m4/ktap.m4 -nt configure ]; then
+		autoreconf -fi || return 1
+	fi
+	if [ ! -f Makefile ] || [ configure -nt config.status ]; then
+		./configure --enable-werror $KTAP_CONFIGURE_FLAGS || return 1
+	fi
+	make -j"$(nproc)" >/dev/null || make
+}
