@@ -77,12 +77,16 @@ static void check_output(const char *src, const char *want_out,
 {
 	struct kp_chunk_buf chunk = compile_or_die(src);
 	struct capture cap;
-	char err[256];
+	char err[256], name[256], *nl;
 	int ret = load_and_run(chunk.data, chunk.len, &default_limits, &cap,
 			       err, sizeof(err));
 
+	/* One TAP line per test: show the script's lines joined by "; ". */
+	snprintf(name, sizeof(name), "%s", src);
+	while ((nl = strchr(name, '\n')))
+		*nl = ';';
 	ok(ret == 0 && !strcmp(cap.out, want_out) &&
-	   !strcmp(cap.err, want_err), "runs: %s", src);
+	   !strcmp(cap.err, want_err), "runs: %s", name);
 	if (ret || strcmp(cap.out, want_out) || strcmp(cap.err, want_err))
 		diag("load=%d (%s)\nout: '%s' want '%s'\nerr: '%s' want '%s'",
 		     ret, ret ? err : "", cap.out, want_out, cap.err,
