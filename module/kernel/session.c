@@ -10,6 +10,8 @@
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -72,6 +74,17 @@ static int kp_session_emit(void *ctx, u16 type, const char *data, u32 len)
 	return kp_output_write(&s->out, type, data, len, true);
 }
 
+/*
+ * The VM's yield hook for code run inside an ioctl: a long top-level loop
+ * must not hog the CPU, and must end at once when ktap is interrupted or
+ * killed rather than when its instruction budget runs out.
+ */
+static int kp_session_yield(void *ctx)
+{
+	cond_resched();
+	return signal_pending(current) ? -EINTR : 0;
+}
+
 static long kp_ioctl_version(void __user *arg)
 {
 	struct ktap_version v = {
@@ -108,7 +121,9 @@ static int kp_resolve_limits(const struct ktap_limits *req,
 static int kp_load(struct kp_session *s, const struct ktap_load *req,
 		   char *err)
 {
-	struct kp_vm_host host = { .emit = kp_session_emit, .ctx = s };
+	struct kp_vm_host host = {
+		.emit = kp_session_emit, .yield = kp_session_yield, .ctx = s,
+	};
 	struct kp_vm_limits lim;
 	void *chunk;
 	int ret;

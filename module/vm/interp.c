@@ -163,11 +163,20 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 		RA = kp_bool(test);					\
 	} while (0)
 
-/* Count the instruction against the budget, fetch it, jump to it. */
+/*
+ * Count the instruction against the budget (and now and then let the
+ * host reschedule or stop us), fetch it, jump to it.
+ */
 #define KP_NEXT()							\
 	do {								\
 		if (unlikely(--budget == 0))				\
 			goto insn_limit;				\
+		if (unlikely((budget & (KP_YIELD_INTERVAL - 1)) == 0) && \
+		    vm->host.yield) {					\
+			ret = vm->host.yield(vm->host.ctx);		\
+			if (ret)					\
+				goto out;				\
+		}							\
 		insn = *pc++;						\
 		goto *kp_dispatch[KTAP_INSN_OP(insn)];			\
 	} while (0)

@@ -28,8 +28,16 @@ struct kp_vm_limits {
  */
 struct kp_vm_host {
 	int (*emit)(void *ctx, u16 type, const char *data, u32 len);
+	/*
+	 * Called every KP_YIELD_INTERVAL instructions when not NULL: a host
+	 * running the VM in process context reschedules here and returns a
+	 * negative errno to stop a script whose process is being killed.
+	 */
+	int (*yield)(void *ctx);
 	void *ctx;
 };
+
+#define KP_YIELD_INTERVAL	65536	/* a power of two */
 
 struct kp_vm {
 	struct kp_heap heap;
