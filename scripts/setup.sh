@@ -5,12 +5,13 @@
 
 ktap_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Build tools, ktap's libraries, and what the qemu kernel tests boot:
-# both Debian 12 kernel series with their headers.
+# Build tools, ktap's libraries, what the qemu kernel tests boot (both
+# Debian 12 kernel series with their headers), and linux-source for
+# checkpatch.pl.
 ktap_packages="build-essential autoconf automake pkg-config libelf-dev
 libdw-dev python3 kmod cpio xz-utils zstd busybox-static qemu-system-x86
 util-linux procps linux-image-amd64 linux-headers-amd64
-linux-image-6.12-amd64 linux-headers-6.12-amd64"
+linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1"
 
 ktap_install_packages() {
 	local missing=() p

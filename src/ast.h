@@ -130,7 +130,10 @@ struct kp_ast_node {
 			struct kp_ast_node *args;
 			unsigned nargs;
 		} call;
-		struct { struct kp_ast_node *stmts; } block;	/* BLOCK */
+		struct {					/* BLOCK */
+			struct kp_ast_node *stmts;
+			struct kp_pos end;	/* of its '}' or <eof> */
+		} block;
 		struct { struct kp_ast_node *e; } expr;	/* EXPR_STMT */
 		struct {				/* VAR, ASSIGN */
 			struct kp_ast_node *targets;	/* NAME nodes */

@@ -16,6 +16,7 @@
  * needs no unwinding; the caller discards the chunk.
  */
 #include <assert.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "uapi/ktap.h"
@@ -76,7 +77,23 @@ static const unsigned char kp_gen_unop_ops[KP_UN__COUNT] = {
 /* ---- constant folding --------------------------------------------------- */
 
 /*
- * Unsigned arithmetic gives the wrap-around without undefined behaviour;
+ * Shifts as the VM's kp_shift_left() (module/vm/interp.c) does them,
+ * Lua's rules: logical, a count of 64 or more gives 0, a negative count
+ * shifts the other way.
+ */
+static int64_t fold_shift_left(int64_t x, int64_t n)
+{
+	if (n <= -64 || n >= 64)
+		return 0;
+	if (n >= 0)
+		return (int64_t)((uint64_t)x << n);
+	return (int64_t)((uint64_t)x >> -n);
+}
+
+/*
+ * Must compute exactly what the VM would (module/vm/interp.c), or a
+ * script would change meaning when a value becomes a literal.  Unsigned
+ * arithmetic gives the wrap-around without undefined behaviour;
  * converting back to int64_t is modulo 2^64 in gcc and clang.
  */
 int kp_gen_fold_binary(enum kp_ast_binop op, int64_t a, int64_t b,
@@ -91,22 +108,20 @@ int kp_gen_fold_binary(enum kp_ast_binop op, int64_t a, int64_t b,
 	case KP_BIN_BAND: *result = (int64_t)(ua & ub); return 1;
 	case KP_BIN_BOR: *result = (int64_t)(ua | ub); return 1;
 	case KP_BIN_BXOR: *result = (int64_t)(ua ^ ub); return 1;
+	case KP_BIN_SHL: *result = fold_shift_left(a, b); return 1;
+	case KP_BIN_SHR:
+		*result = fold_shift_left(a, b == INT64_MIN ? 64 : -b);
+		return 1;
 	case KP_BIN_DIV:
 	case KP_BIN_MOD:
-		/* Left to the VM: its divide-by-zero error, its overflow rule. */
-		if (b == 0 || (a == INT64_MIN && b == -1))
+		/* Division by zero is the VM's runtime error to report. */
+		if (b == 0)
 			return 0;
-		*result = op == KP_BIN_DIV ? a / b : a % b;
-		return 1;
-	case KP_BIN_SHL:
-	case KP_BIN_SHR:
-		if (b < 0 || b > 63)
-			return 0;
-		if (op == KP_BIN_SHL)
-			*result = (int64_t)(ua << b);
-		else	/* arithmetic shift, spelled out: >> of a negative is
-			 * implementation-defined in C */
-			*result = (int64_t)(a < 0 ? ~(~ua >> b) : ua >> b);
+		/* x / -1 is -x, wrapping: C's INT64_MIN / -1 would trap. */
+		if (b == -1)
+			*result = op == KP_BIN_DIV ? (int64_t)(0 - ua) : 0;
+		else
+			*result = op == KP_BIN_DIV ? a / b : a % b;
 		return 1;
 	default:
 		return 0;
@@ -277,7 +292,7 @@ static void gen_int(struct kp_gen *g, unsigned dst, int64_t v)
 	emit_abx(g, KTAP_OP_LOADK, dst, k);
 }
 
-/* ---- expressions ---------------------------------------------------------- */
+/* ---- expressions ------------------------------------------------------- */
 
 static void gen_expr(struct kp_gen *g, struct kp_ast_node *e, unsigned dst);
 
@@ -397,7 +412,7 @@ static void gen_value(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 	gen_expr(g, e, dst);
 }
 
-/* ---- statements ----------------------------------------------------------- */
+/* ---- statements -------------------------------------------------------- */
 
 static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s);
 
@@ -576,6 +591,7 @@ int kp_gen_chunk(struct kp_ast_node *chunk, const struct kp_res_result *res,
 	/* The top level has no parameters and starts "at line 0", as in Lua. */
 	g.proto = kp_chunk_add_proto(out, 0, 0);
 	gen_block(&g, chunk);
+	g.pos = chunk->u.block.end;
 	emit_abc(&g, KTAP_OP_RET, 0, 0, 0);
 	kp_chunk_set_nregs(g.proto, g.frame);
 	return diag->nerrors > errors ? -1 : 0;

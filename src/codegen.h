@@ -21,11 +21,12 @@ int kp_gen_chunk(struct kp_ast_node *chunk, const struct kp_res_result *res,
 		 struct kp_diag *diag, struct kp_chunk_builder *out);
 
 /*
- * Folds the integer arithmetic of `a op b` as the VM computes it: wraps
- * in two's complement, '/' truncates, '%' takes the dividend's sign,
- * '>>' is arithmetic.  Returns 0 when the result is left to run time
- * (division by zero, INT64_MIN / -1, shift counts outside 0..63, and
- * operators that do not yield integers).
+ * Folds the integer arithmetic of `a op b` exactly as the VM computes it
+ * (module/vm/interp.c): wraps in two's complement, '/' truncates, '%'
+ * takes the dividend's sign, x / -1 wraps, shifts follow Lua (logical,
+ * counts of 64 or more give 0, negative counts reverse).  Returns 0 when
+ * the result is left to run time: division by zero, and operators that
+ * do not yield integers.
  */
 int kp_gen_fold_binary(enum kp_ast_binop op, int64_t a, int64_t b,
 		       int64_t *result);

@@ -125,20 +125,30 @@ static uint32_t u32_at(const unsigned char *p, size_t index)
 }
 
 /* Prints bytes quoted and escaped, clipped for a one-line listing. */
+/* One byte of a string as the listing shows it: "a", "\\n", "\\x01". */
+static const char *escape(unsigned char c, char buf[8])
+{
+	static const char named[] = "\nn\tt\rr\"\"\\\\";
+	const char *p = c ? strchr(named, c) : NULL;
+
+	if (p && (p - named) % 2 == 0)
+		snprintf(buf, 8, "\\%c", p[1]);
+	else if (c >= 0x20 && c < 0x7f)
+		snprintf(buf, 8, "%c", c);
+	else
+		snprintf(buf, 8, "\\x%02x", c);
+	return buf;
+}
+
 static void print_quoted(FILE *out, const unsigned char *s, size_t len)
 {
 	const size_t max_shown = 40;
+	char buf[8];
 	size_t i;
 
 	fputc('"', out);
-	for (i = 0; i < len && i < max_shown; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			fprintf(out, "\\%c", s[i]);
-		else if (s[i] >= 0x20 && s[i] < 0x7f)
-			fputc(s[i], out);
-		else
-			fprintf(out, "\\x%02x", s[i]);
-	}
+	for (i = 0; i < len && i < max_shown; i++)
+		fputs(escape(s[i], buf), out);
 	fputs(i < len ? "\"..." : "\"", out);
 }
 
@@ -192,6 +202,7 @@ void note_sep(struct kp_disasm_line *l, bool sep, const char *fmt, ...)
 static void note_const(struct kp_disasm_line *l,
 		       const struct kp_disasm_const *k)
 {
+	char buf[8];
 	size_t i;
 
 	if (k->type == KTAP_CONST_INT) {
@@ -199,14 +210,8 @@ static void note_const(struct kp_disasm_line *l,
 		return;
 	}
 	note(l, "\"");
-	for (i = 0; i < k->str.len && i < 32; i++) {
-		unsigned char c = k->str.p[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			note_sep(l, false, "%c", c);
-		else
-			note_sep(l, false, "\\x%02x", c);
-	}
+	for (i = 0; i < k->str.len && i < 32; i++)
+		note_sep(l, false, "%s", escape(k->str.p[i], buf));
 	note_sep(l, false, i < k->str.len ? "\"..." : "\"");
 }
 
@@ -283,8 +288,8 @@ static void print_insn(const struct kp_disasm *d,
 	memset(&l, 0, sizeof(l));
 	fprintf(d->out, "%6u %5" PRIu32 "  ", pc, line);
 	if (op >= KTAP_OP__COUNT) {
-		fprintf(d->out, "%-8s 0x%08" PRIx32 "  ; !unknown opcode %u\n",
-			"???", insn, op);
+		fprintf(d->out, "???      0x%08" PRIx32 "       ; !unknown opcode "
+			"%u\n", insn, op);
 		return;
 	}
 	info = &kp_disasm_ops[op];
@@ -294,10 +299,14 @@ static void print_insn(const struct kp_disasm *d,
 		      bx ? KTAP_INSN_BX(insn) : KTAP_INSN_B(insn), pc, a);
 	if (!bx)
 		print_operand(d, p, &l, info->mode[2], KTAP_INSN_C(insn), pc, a);
+	/* Columns: name in 8, operands in 16, then the comment. */
+	fputs(info->name, d->out);
+	if (l.ops_len || l.note_len)
+		fprintf(d->out, "%*s%s", (int)(8 - strlen(info->name)), "",
+			l.ops);
 	if (l.note_len)
-		fprintf(d->out, "%-8s%-16s ; %s\n", info->name, l.ops, l.note);
-	else
-		fprintf(d->out, "%-8s%s\n", info->name, l.ops);
+		fprintf(d->out, "%*s ; %s", (int)(16 - l.ops_len), "", l.note);
+	fputc('\n', d->out);
 }
 
 /* ---- prototypes -------------------------------------------------------- */
@@ -425,6 +434,7 @@ static int disasm_header(struct kp_disasm *d)
 		return malformed(d, "truncated script name");
 	fputs("chunk ", d->out);
 	print_quoted(d->out, name.p, name.len);
+	/* tests/runtime/host/cli.test matches this line */
 	fprintf(d->out, ": abi %u.%u, flags 0x%" PRIx32 ", %" PRIu32
 		" bytes, %" PRIu32 " protos, %" PRIu32 " globals\n",
 		d->h.abi_major, d->h.abi_minor, d->h.flags, d->h.size,

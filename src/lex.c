@@ -316,15 +316,15 @@ static bool lex_escape(struct kp_lex *lx)
 		lx->cur += 1 + n;
 		return true;
 	}
-	/* Show the backslash and the bytes that made it wrong. */
-	end = start + 1;
-	if (c == 'x')
-		for (end++; end < start + 4 && hex_value(peek(lx, end - start)) >= 0; end++)
-			;
+	/* Show the backslash and the bytes that made it wrong: \q \256 \x4 */
+	end = start + 2;
+	if (c < 0 || c == '\n')
+		end = start + 1;
 	else if (n > 0)
-		end += n;
-	else if (c >= 0 && c != '\n')
-		end++;
+		end = start + 1 + n;
+	else if (c == 'x')
+		while (end < start + 4 && hex_value(peek(lx, end - start)) >= 0)
+			end++;
 	lex_error(lx, pos, KP_MSG_BAD_ESCAPE, start, end);
 	return false;
 }

@@ -394,6 +394,7 @@ static struct kp_ast_node *parse_statements(struct kp_parser *p,
 		*tail = s;
 		tail = &s->next;
 	}
+	block->u.block.end = p->tok.pos;
 	return block;
 }
 
