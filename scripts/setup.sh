@@ -38,7 +38,7 @@ ktap_build() {
 		autoreconf -fi || return 1
 	fi
 	if [ ! -f Makefile ] || [ configure -nt config.status ]; then
-		./configure --enable-werror $KTAP_CONFIGURE_FLAGS || return 1
+		./configure --enable-werror ${KTAP_CONFIGURE_FLAGS:-} || return 1
 	fi
 	make -j"$(nproc)" >/dev/null || make
 }
