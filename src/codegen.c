@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "uapi/ktap.h"
+#include "vm/arith.h"
 #include "codegen.h"
 
 /* Jumps waiting for their target. */
@@ -77,51 +78,28 @@ static const unsigned char kp_gen_unop_ops[KP_UN__COUNT] = {
 /* ---- constant folding --------------------------------------------------- */
 
 /*
- * Shifts as the VM's kp_shift_left() (module/vm/interp.c) does them,
- * Lua's rules: logical, a count of 64 or more gives 0, a negative count
- * shifts the other way.
- */
-static int64_t fold_shift_left(int64_t x, int64_t n)
-{
-	if (n <= -64 || n >= 64)
-		return 0;
-	if (n >= 0)
-		return (int64_t)((uint64_t)x << n);
-	return (int64_t)((uint64_t)x >> -n);
-}
-
-/*
- * Must compute exactly what the VM would (module/vm/interp.c), or a
- * script would change meaning when a value becomes a literal.  Unsigned
- * arithmetic gives the wrap-around without undefined behaviour;
- * converting back to int64_t is modulo 2^64 in gcc and clang.
+ * Must compute exactly what the VM would, or a script would change
+ * meaning when a value becomes a literal: both use vm/arith.h.
  */
 int kp_gen_fold_binary(enum kp_ast_binop op, int64_t a, int64_t b,
 		       int64_t *result)
 {
-	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
-
 	switch (op) {
-	case KP_BIN_ADD: *result = (int64_t)(ua + ub); return 1;
-	case KP_BIN_SUB: *result = (int64_t)(ua - ub); return 1;
-	case KP_BIN_MUL: *result = (int64_t)(ua * ub); return 1;
-	case KP_BIN_BAND: *result = (int64_t)(ua & ub); return 1;
-	case KP_BIN_BOR: *result = (int64_t)(ua | ub); return 1;
-	case KP_BIN_BXOR: *result = (int64_t)(ua ^ ub); return 1;
-	case KP_BIN_SHL: *result = fold_shift_left(a, b); return 1;
-	case KP_BIN_SHR:
-		*result = fold_shift_left(a, b == INT64_MIN ? 64 : -b);
-		return 1;
+	case KP_BIN_ADD: *result = kp_arith_add(a, b); return 1;
+	case KP_BIN_SUB: *result = kp_arith_sub(a, b); return 1;
+	case KP_BIN_MUL: *result = kp_arith_mul(a, b); return 1;
+	case KP_BIN_BAND: *result = a & b; return 1;
+	case KP_BIN_BOR: *result = a | b; return 1;
+	case KP_BIN_BXOR: *result = a ^ b; return 1;
+	case KP_BIN_SHL: *result = kp_arith_shl(a, b); return 1;
+	case KP_BIN_SHR: *result = kp_arith_shr(a, b); return 1;
 	case KP_BIN_DIV:
 	case KP_BIN_MOD:
 		/* Division by zero is the VM's runtime error to report. */
 		if (b == 0)
 			return 0;
-		/* x / -1 is -x, wrapping: C's INT64_MIN / -1 would trap. */
-		if (b == -1)
-			*result = op == KP_BIN_DIV ? (int64_t)(0 - ua) : 0;
-		else
-			*result = op == KP_BIN_DIV ? a / b : a % b;
+		*result = op == KP_BIN_DIV ? kp_arith_div(a, b) :
+					     kp_arith_mod(a, b);
 		return 1;
 	default:
 		return 0;
@@ -131,9 +109,9 @@ int kp_gen_fold_binary(enum kp_ast_binop op, int64_t a, int64_t b,
 static int fold_unary(enum kp_ast_unop op, int64_t a, int64_t *result)
 {
 	if (op == KP_UN_NEG)
-		*result = (int64_t)(0 - (uint64_t)a);
+		*result = kp_arith_neg(a);
 	else if (op == KP_UN_BNOT)
-		*result = (int64_t)~(uint64_t)a;
+		*result = ~a;
 	else
 		return 0;	/* '!' yields a boolean */
 	return 1;

@@ -10,6 +10,7 @@
 #include "vm.h"
 #include "str.h"
 #include "builtins.h"
+#include "arith.h"
 #include "../uapi/ktap.h"
 
 /* objtool must know the table's indirect jumps are intended. */
@@ -25,30 +26,6 @@ static int kp_arith_error(struct kp_vm *vm, const struct kp_proto *p,
 
 	return kp_vm_error(vm, p, pc, "attempt to perform arithmetic on a %s value",
 			   kp_type_name(bad->type));
-}
-
-/* Lua's shifts: logical, a count of 64 or more gives 0, negative shifts back. */
-static s64 kp_shift_left(s64 x, s64 n)
-{
-	if (n <= -64 || n >= 64)
-		return 0;
-	if (n >= 0)
-		return (s64)((u64)x << n);
-	return (s64)((u64)x >> -n);
-}
-
-/*
- * Division and modulo truncate toward zero like C; S64_MIN / -1 would trap
- * on x86, so it wraps to S64_MIN (and its remainder is 0) instead.
- */
-static s64 kp_div(s64 b, s64 c)
-{
-	return c == -1 ? (s64)(0 - (u64)b) : b / c;
-}
-
-static s64 kp_mod(s64 b, s64 c)
-{
-	return c == -1 ? 0 : b % c;
 }
 
 static bool kp_equal(const struct kp_value *b, const struct kp_value *c)
@@ -223,19 +200,19 @@ op_SETG:
 	vm->globals[KTAP_INSN_BX(insn)] = RA;
 	KP_NEXT();
 op_ADD:
-	KP_ARITH((s64)((u64)b->n + (u64)c->n));
+	KP_ARITH(kp_arith_add(b->n, c->n));
 	KP_NEXT();
 op_SUB:
-	KP_ARITH((s64)((u64)b->n - (u64)c->n));
+	KP_ARITH(kp_arith_sub(b->n, c->n));
 	KP_NEXT();
 op_MUL:
-	KP_ARITH((s64)((u64)b->n * (u64)c->n));
+	KP_ARITH(kp_arith_mul(b->n, c->n));
 	KP_NEXT();
 op_DIV:
-	KP_DIVISION(kp_div);
+	KP_DIVISION(kp_arith_div);
 	KP_NEXT();
 op_MOD:
-	KP_DIVISION(kp_mod);
+	KP_DIVISION(kp_arith_mod);
 	KP_NEXT();
 op_BAND:
 	KP_ARITH(b->n & c->n);
@@ -247,10 +224,10 @@ op_BXOR:
 	KP_ARITH(b->n ^ c->n);
 	KP_NEXT();
 op_SHL:
-	KP_ARITH(kp_shift_left(b->n, c->n));
+	KP_ARITH(kp_arith_shl(b->n, c->n));
 	KP_NEXT();
 op_SHR:
-	KP_ARITH(kp_shift_left(b->n, c->n == S64_MIN ? 64 : -c->n));
+	KP_ARITH(kp_arith_shr(b->n, c->n));
 	KP_NEXT();
 op_CONCAT:
 	ret = kp_concat(vm, p, pc, &RA, &RB, &RC);
@@ -274,7 +251,7 @@ op_NEG:
 		ret = kp_arith_error(vm, p, pc, &RB, &RB);
 		goto out;
 	}
-	RA = kp_num((s64)(0 - (u64)RB.n));
+	RA = kp_num(kp_arith_neg(RB.n));
 	KP_NEXT();
 op_BNOT:
 	if (unlikely(RB.type != KP_TNUM)) {
