@@ -192,7 +192,8 @@ int kp_session_run(const void *chunk, size_t len,
 		if (ret == 0)
 			ret = kp_run_loaded(fd);
 		else
-			ret = ret == -EINVAL ? KP_EXIT_SCRIPT : KP_EXIT_SYSTEM;
+			ret = ret == -EINVAL || ret == -ENOMEM ? KP_EXIT_SCRIPT :
+							 KP_EXIT_SYSTEM;
 	}
 	close(fd);
 	return ret;

@@ -163,8 +163,14 @@ static long kp_ioctl_load(struct kp_session *s, void __user *arg)
 	char *err;
 	long ret;
 
+	/*
+	 * Read the size first: a newer tool may pass a larger struct, which
+	 * is fine as long as the fields this module does not know are zero.
+	 */
 	ret = copy_struct_from_user(&req, sizeof(req), arg,
 				    sizeof(req.size));
+	if (!ret && req.size > PAGE_SIZE)
+		ret = -E2BIG;
 	if (!ret)
 		ret = copy_struct_from_user(&req, sizeof(req), arg, req.size);
 	if (ret)

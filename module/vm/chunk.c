@@ -21,6 +21,12 @@ struct kp_reader {
 #define kp_load_fail(rd, ...) \
 	(kp_snprintf((rd)->err, (rd)->errlen, __VA_ARGS__), -EINVAL)
 
+/* The session heap is full: the script is too big for its memory limit. */
+#define kp_load_nomem(rd, what) \
+	(kp_snprintf((rd)->err, (rd)->errlen, \
+		     "out of session memory loading %s (raise it with --max-memory)", \
+		     what), -ENOMEM)
+
 static int kp_read(struct kp_reader *rd, void *dst, size_t n, const char *what)
 {
 	if ((size_t)(rd->end - rd->pos) < n)
@@ -43,8 +49,7 @@ static int kp_read_str_bytes(struct kp_reader *rd, u32 len, u32 max,
 		return kp_load_fail(rd, "chunk truncated in %s", what);
 	*out = kp_str_new(rd->heap, (const char *)rd->pos, len);
 	if (!*out)
-		return kp_load_fail(rd, "out of session memory loading %s",
-				    what);
+		return kp_load_nomem(rd, what);
 	rd->pos += padded;
 	return 0;
 }
@@ -72,8 +77,7 @@ static int kp_read_words(struct kp_reader *rd, u32 n, const u32 **out,
 		return kp_load_fail(rd, "chunk truncated in %s", what);
 	words = kp_heap_alloc(rd->heap, (size_t)n * sizeof(u32) + 1);
 	if (!words)
-		return kp_load_fail(rd, "out of session memory loading %s",
-				    what);
+		return kp_load_nomem(rd, what);
 	memcpy(words, rd->pos, (size_t)n * sizeof(u32));
 	rd->pos += (size_t)n * sizeof(u32);
 	*out = words;
@@ -143,7 +147,7 @@ static int kp_read_proto(struct kp_reader *rd, const struct kp_vm_limits *lim,
 		return ret;
 	p->consts = kp_heap_alloc(rd->heap, sizeof(*p->consts) * (ph.nconsts + 1));
 	if (!p->consts)
-		return kp_load_fail(rd, "out of session memory loading constants");
+		return kp_load_nomem(rd, "constants");
 	for (i = 0; i < ph.nconsts && !ret; i++)
 		ret = kp_read_const(rd, lim->max_string, &p->consts[i]);
 	return ret;
@@ -193,7 +197,7 @@ static int kp_read_body(struct kp_reader *rd, struct kp_vm *vm,
 	c->nprotos = h->nprotos;
 	c->protos = kp_heap_alloc(&vm->heap, sizeof(*c->protos) * h->nprotos);
 	if (!c->global_names || !c->protos)
-		return kp_load_fail(rd, "out of session memory loading the chunk");
+		return kp_load_nomem(rd, "the chunk");
 	for (i = 0; i < h->nglobals && !ret; i++)
 		ret = kp_read_str(rd, 256, &c->global_names[i], "global name");
 	for (i = 0; i < h->nprotos && !ret; i++) {
