@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include "output.h"
 #include "session.h"
 
 #define KP_READ_SIZE	(64 * 1024)
@@ -24,32 +25,6 @@ struct kp_reader {
 	int runtime_error;	/* an ERROR record arrived */
 	int read_errno;		/* read() failed with this */
 };
-
-static void kp_print_record(struct kp_reader *rd, const struct ktap_record *rec,
-			    const char *payload)
-{
-	unsigned long long lost;
-
-	switch (rec->type) {
-	case KTAP_REC_OUTPUT:
-		fwrite(payload, 1, rec->len, stdout);
-		break;
-	case KTAP_REC_ERROR:
-		fflush(stdout);
-		fprintf(stderr, "error: %.*s\n", (int)rec->len, payload);
-		rd->runtime_error = 1;
-		break;
-	case KTAP_REC_LOST:
-		memcpy(&lost, payload, sizeof(lost));
-		fflush(stdout);
-		fprintf(stderr, "ktap: %llu records lost (output came faster than it was read)\n",
-			lost);
-		break;
-	default:
-		fprintf(stderr, "ktap: ignoring output record of unknown type %u\n",
-			rec->type);
-	}
-}
 
 static void *kp_reader_main(void *arg)
 {
@@ -75,7 +50,8 @@ static void *kp_reader_main(void *arg)
 
 			memcpy(&rec, buf + off, sizeof(rec));
 			off += sizeof(rec);
-			kp_print_record(rd, &rec, buf + off);
+			if (kp_output_print(rec.type, buf + off, rec.len))
+				rd->runtime_error = 1;
 			off += (rec.len + KTAP_RECORD_ALIGN - 1) &
 			       ~(KTAP_RECORD_ALIGN - 1);
 		}

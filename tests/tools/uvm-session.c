@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The user-space VM backend of ktap-uvm, a test build of the ktap command
+ * (the same src/ktap.c) that runs scripts on module/vm/ built in user
+ * space instead of in the kernel, so the language suite runs in
+ * milliseconds without qemu.  It replaces src/session.c: same interface,
+ * same messages, same exit statuses.  Never installed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "output.h"
+#include "session.h"
+#include "vm/vm.h"
+
+/*
+ * The module's default ceilings (module/kernel/main.c), so limit errors
+ * read the same on both backends.
+ */
+#define UVM_MAX_INSNS	100000000ULL
+#define UVM_MAX_MEMORY	(256ULL << 20)
+#define UVM_MAX_STRING	65536U
+
+struct uvm_run {
+	int runtime_error;
+};
+
+static int uvm_emit(void *ctx, u16 type, const char *data, u32 len)
+{
+	struct uvm_run *run = ctx;
+
+	if (kp_output_print(type, data, len))
+		run->runtime_error = 1;
+	return 0;
+}
+
+static int uvm_limits(const struct ktap_limits *req, struct kp_vm_limits *lim)
+{
+	lim->max_insns = req->max_insns ? req->max_insns : KP_DEFAULT_MAX_INSNS;
+	lim->max_memory = req->max_memory ? req->max_memory : KP_DEFAULT_MAX_MEMORY;
+	lim->max_string = req->max_string ? req->max_string : KP_DEFAULT_MAX_STRING;
+	if (lim->max_insns > UVM_MAX_INSNS || lim->max_memory > UVM_MAX_MEMORY ||
+	    lim->max_string > UVM_MAX_STRING) {
+		fprintf(stderr, "ktap: the module refused the script: a limit is above the module's ceiling (user-space VM ceilings: %llu instructions, %llu bytes, %u string bytes)\n",
+			UVM_MAX_INSNS, UVM_MAX_MEMORY, UVM_MAX_STRING);
+		return -1;
+	}
+	return 0;
+}
+
+int kp_session_run(const void *chunk, size_t len,
+		   const struct kp_run_options *opts)
+{
+	struct uvm_run run = { 0 };
+	struct kp_vm_host host = { .emit = uvm_emit, .ctx = &run };
+	struct kp_vm_limits lim;
+	struct kp_vm *vm;
+	char err[512];
+	int ret;
+
+	if (uvm_limits(&opts->limits, &lim))
+		return KP_EXIT_SYSTEM;
+	ret = kp_vm_load(chunk, len, &lim, &host, &vm, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "ktap: the module refused the script: %s\n", err);
+		return ret == -EINVAL || ret == -ENOMEM ? KP_EXIT_SCRIPT :
+							 KP_EXIT_SYSTEM;
+	}
+	kp_vm_run_main(vm);
+	kp_vm_free(vm);
+	fflush(stdout);
+	return run.runtime_error ? KP_EXIT_SCRIPT : KP_EXIT_OK;
+}
+
+int kp_module_version(struct ktap_version *v)
+{
+	v->abi_major = KTAP_ABI_MAJOR;
+	v->abi_minor = KTAP_ABI_MINOR;
+	snprintf(v->package_version, sizeof(v->package_version), "%s-uvm",
+		 PACKAGE_VERSION);
+	return 0;
+}
