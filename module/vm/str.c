@@ -43,6 +43,7 @@ int kp_str_make(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	return 0;
 }
 
+/* The names type() returns: a new type adds its name here. */
 const char *kp_type_name(u8 type)
 {
 	switch (type) {
@@ -61,6 +62,8 @@ const char *kp_type_name(u8 type)
 
 const char *kp_str_text(const struct kp_value *v, char *num, u32 *len)
 {
+	const char *text;
+
 	switch (v->type) {
 	case KP_TNUM:
 		*len = kp_fmt_decimal(num, v->n);
@@ -71,9 +74,13 @@ const char *kp_str_text(const struct kp_value *v, char *num, u32 *len)
 	case KP_TBOOL:
 		*len = v->b ? 4 : 5;
 		return v->b ? "true" : "false";
-	default:
+	case KP_TNIL:
 		*len = 3;
 		return "nil";
+	default:	/* a type without a rendering yet shows its name */
+		text = kp_type_name(v->type);
+		*len = strlen(text);
+		return text;
 	}
 }
 

@@ -171,6 +171,51 @@ static void test_nul_bytes(void)
 	   "NUL bytes in the format and from %%c of 0 come through");
 }
 
+/*
+ * Random formats from the alphabet of conversions: measuring (a sink of
+ * size 0) must count exactly what writing produces, which is what lets
+ * sprintf size its string in a first pass, and a small sink must hold a
+ * prefix of the full text.  Under ASan this also fuzzes the parser.
+ */
+static void test_random_formats(void)
+{
+	static const char alphabet[] = "%%%%-0+ #.123diuxXocsp%qlz\0abc";
+	struct kp_value args[4] = {
+		kp_num(-42), kp_num(INT64_MIN), kp_nil(), kp_num(255),
+	};
+	static char full[1 << 16], small[8];
+	char fmt[24];
+	struct kp_fmt_error e1, e2, e3;
+	enum kp_fmt_status s1, s2, s3;
+	struct kp_fmt_out m, w, p;
+	int round, bad = 0, errors = 0;
+	size_t len, i;
+
+	args[2] = str_value("text");
+	srand(7);
+	for (round = 0; round < 200000; round++) {
+		len = rand() % sizeof(fmt);
+		for (i = 0; i < len; i++)
+			fmt[i] = alphabet[rand() % (sizeof(alphabet) - 1)];
+		kp_fmt_init(&m, NULL, 0);
+		kp_fmt_init(&w, full, sizeof(full));
+		kp_fmt_init(&p, small, sizeof(small));
+		s1 = kp_fmt_format(&m, fmt, len, args, 4, &e1);
+		s2 = kp_fmt_format(&w, fmt, len, args, 4, &e2);
+		s3 = kp_fmt_format(&p, fmt, len, args, 4, &e3);
+
+		errors += s1 != KP_FMT_OK;
+		if (s1 != s2 || s1 != s3 || m.len != w.len || m.len != p.len ||
+		    (s1 == KP_FMT_OK && w.len <= sizeof(full) &&
+		     memcmp(small, full, w.len < sizeof(small) ? w.len : sizeof(small))))
+			if (bad++ < 5)
+				diag("'%.*s': measured %llu, wrote %llu", (int)len, fmt,
+				     (unsigned long long)m.len, (unsigned long long)w.len);
+	}
+	ok(!bad, "200000 random formats: measuring matches writing (%d were errors)",
+	   errors);
+}
+
 static void test_errors(void)
 {
 	struct kp_value s = str_value("x"), n = kp_num(1);
@@ -313,6 +358,7 @@ int main(void)
 	test_ktap_conversions();
 	test_nul_bytes();
 	test_errors();
+	test_random_formats();
 	test_sink();
 	test_decimal();
 	test_to_int();
