@@ -2,11 +2,18 @@
 /*
  * The built-in function table of the ktap bytecode, part of the ABI in
  * ktap.h: KTAP_BUILTIN(id, name in scripts, least and most arguments,
- * -1 for no upper bound).  Ids are line positions: append only.
+ * -1 for no upper bound).  Ids are line positions: append only, and
+ * bump KTAP_ABI_MINOR in ktap.h.
  *
  * An X-macro include file: define KTAP_BUILTIN, include it; it undefines
  * KTAP_BUILTIN at the end.  It deliberately has no include guard.
  */
 KTAP_BUILTIN(PRINT, "print", 0, -1)	/* values, tab-separated, newline */
+KTAP_BUILTIN(PRINTF, "printf", 1, -1)	/* (fmt, ...): formatted, no newline */
+KTAP_BUILTIN(SPRINTF, "sprintf", 1, -1)	/* (fmt, ...) -> the text printf shows */
+KTAP_BUILTIN(TOSTRING, "tostring", 1, 1) /* (v) -> v as print shows it */
+KTAP_BUILTIN(TONUMBER, "tonumber", 1, 2) /* (s [, base]) -> number or nil */
+KTAP_BUILTIN(TYPE, "type", 1, 1)	/* (v) -> "nil", "number", ... */
+KTAP_BUILTIN(LEN, "len", 1, 1)		/* (s) -> its length in bytes */
 
 #undef KTAP_BUILTIN
