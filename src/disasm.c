@@ -270,6 +270,17 @@ static void print_operand(const struct kp_disasm *d,
 			note(l, "!arguments r%u..r%u outside the frame",
 			     a + 1, a + v);
 		break;
+	case KTAP_MODE_PRO:
+		ops(l, " p%u", v);
+		if (v == 0 || v >= d->h.nprotos)
+			note(l, "!no function p%u", v);
+		break;
+	case KTAP_MODE_FOR:
+		ops(l, " r%u", v);
+		if (v + 3 >= p->h.nregs)
+			note(l, "!loop registers r%u..r%u outside the frame of %u",
+			     v, v + 3, p->h.nregs);
+		break;
 	default:	/* LIT */
 		ops(l, " %u", v);
 		break;

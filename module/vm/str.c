@@ -28,6 +28,8 @@ const char *kp_type_name(u8 type)
 		return "number";
 	case KP_TSTR:
 		return "string";
+	case KP_TFUNC:
+		return "function";
 	default:
 		return "?";
 	}
@@ -63,6 +65,15 @@ bool kp_str_format(const struct kp_value *v, char *buf, size_t size,
 	case KP_TBOOL:
 		return kp_str_append(buf, size, pos, v->b ? "true" : "false",
 				     v->b ? 4 : 5);
+	case KP_TFUNC:
+		/*
+		 * The prototype's index as ktap -S lists it, not an address:
+		 * kernel addresses must not leak, and output stays the same
+		 * from run to run.
+		 */
+		n = kp_snprintf(num, sizeof(num), "function: #%u",
+				v->fn->index);
+		return kp_str_append(buf, size, pos, num, n);
 	default:
 		return kp_str_append(buf, size, pos, "nil", 3);
 	}
