@@ -238,10 +238,21 @@ static void dump_part(FILE *out, const struct kp_ast_node *n)
 		fputc('-', out);
 }
 
-/* (for i first last step body), (cfor init cond post body) */
-static void dump_for(FILE *out, const struct kp_ast_node *n)
+/*
+ * (while cond body), (repeat body cond), (for i first last step body),
+ * (cfor init cond post body)
+ */
+static void dump_loop(FILE *out, const struct kp_ast_node *n)
 {
-	if (n->kind == KP_AST_NUMFOR) {
+	if (n->kind == KP_AST_WHILE) {
+		fputs("(while", out);
+		dump_part(out, n->u.loop.cond);
+		dump_part(out, n->u.loop.body);
+	} else if (n->kind == KP_AST_REPEAT) {
+		fputs("(repeat", out);
+		dump_part(out, n->u.loop.body);
+		dump_part(out, n->u.loop.cond);
+	} else if (n->kind == KP_AST_NUMFOR) {
 		fprintf(out, "(for %s", n->u.numfor.var->u.name.id);
 		dump_part(out, n->u.numfor.first);
 		dump_part(out, n->u.numfor.last);
@@ -291,22 +302,10 @@ static void dump_stmt(FILE *out, const struct kp_ast_node *n)
 		dump_if(out, n);
 		break;
 	case KP_AST_WHILE:
-		fputs("(while ", out);
-		kp_ast_dump_file(out, n->u.loop.cond);
-		fputc(' ', out);
-		kp_ast_dump_file(out, n->u.loop.body);
-		fputc(')', out);
-		break;
 	case KP_AST_REPEAT:
-		fputs("(repeat ", out);
-		kp_ast_dump_file(out, n->u.loop.body);
-		fputc(' ', out);
-		kp_ast_dump_file(out, n->u.loop.cond);
-		fputc(')', out);
-		break;
 	case KP_AST_NUMFOR:
 	case KP_AST_CFOR:
-		dump_for(out, n);
+		dump_loop(out, n);
 		break;
 	case KP_AST_RETURN:
 		fputs("(return", out);

@@ -2,8 +2,9 @@
 /*
  * test-codegen.c - unit test of the resolver and the code generator
  * (src/resolve.c, src/codegen.c) through kp_compile(): the opcode
- * sequences of small scripts, constant folding, registers, jumps, line
- * numbers, the limits, and the name errors.
+ * sequences of small scripts (calls, returns, locals and every loop form
+ * included), constant folding, registers, jumps, line numbers, the
+ * limits, and the name and scope errors.
  */
 #include <inttypes.h>
 #include <stdint.h>

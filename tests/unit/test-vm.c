@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the VM core built in user space: compiled scripts run
- * and print what they should, runtime errors carry script:line, and the
- * loader/verifier refuse every damaged chunk we can make (truncations at
- * every length, unknown opcodes, operands off the frame, random flips)
+ * and print what they should (calls, recursion, loops included), runtime
+ * errors carry script:line, deep recursion costs heap and not C stack,
+ * and the loader/verifier refuse every damaged chunk we can make
+ * (truncations at every length, unknown opcodes, operands off the frame,
+ * bad call windows, prototype indices and returns, random flips)
  * without crashing — run under ASan/UBSan this is the first fuzzer.
  */
 #include <stdlib.h>
