@@ -208,14 +208,64 @@ static void dump_expr(FILE *out, const struct kp_ast_node *n)
 		fputc(')', out);
 		break;
 	case KP_AST_CALL:
-		fprintf(out, "(call %s", n->u.call.id);
+		fputs("(call ", out);
+		kp_ast_dump_file(out, n->u.call.fn);
 		dump_list(out, n->u.call.args);
+		fputc(')', out);
+		break;
+	case KP_AST_FUNCTION:
+		fputs("(function", out);
+		if (n->u.func.name)
+			fprintf(out, " %s", n->u.func.name);
+		dump_group(out, n->u.func.params);
+		fputc(' ', out);
+		kp_ast_dump_file(out, n->u.func.body);
 		fputc(')', out);
 		break;
 	default:	/* true, false, nil */
 		fputs(kp_ast_kind_name(n->kind), out);
 		break;
 	}
+}
+
+/* " part", or " -" for a part that was left out */
+static void dump_part(FILE *out, const struct kp_ast_node *n)
+{
+	fputc(' ', out);
+	if (n)
+		kp_ast_dump_file(out, n);
+	else
+		fputc('-', out);
+}
+
+/*
+ * (while cond body), (repeat body cond), (for i first last step body),
+ * (cfor init cond post body)
+ */
+static void dump_loop(FILE *out, const struct kp_ast_node *n)
+{
+	if (n->kind == KP_AST_WHILE) {
+		fputs("(while", out);
+		dump_part(out, n->u.loop.cond);
+		dump_part(out, n->u.loop.body);
+	} else if (n->kind == KP_AST_REPEAT) {
+		fputs("(repeat", out);
+		dump_part(out, n->u.loop.body);
+		dump_part(out, n->u.loop.cond);
+	} else if (n->kind == KP_AST_NUMFOR) {
+		fprintf(out, "(for %s", n->u.numfor.var->u.name.id);
+		dump_part(out, n->u.numfor.first);
+		dump_part(out, n->u.numfor.last);
+		dump_part(out, n->u.numfor.step);
+		dump_part(out, n->u.numfor.body);
+	} else {
+		fputs("(cfor", out);
+		dump_part(out, n->u.cfor.init);
+		dump_part(out, n->u.cfor.cond);
+		dump_part(out, n->u.cfor.post);
+		dump_part(out, n->u.cfor.body);
+	}
+	fputc(')', out);
 }
 
 static void dump_stmt(FILE *out, const struct kp_ast_node *n)
@@ -252,10 +302,15 @@ static void dump_stmt(FILE *out, const struct kp_ast_node *n)
 		dump_if(out, n);
 		break;
 	case KP_AST_WHILE:
-		fputs("(while ", out);
-		kp_ast_dump_file(out, n->u.loop.cond);
-		fputc(' ', out);
-		kp_ast_dump_file(out, n->u.loop.body);
+	case KP_AST_REPEAT:
+	case KP_AST_NUMFOR:
+	case KP_AST_CFOR:
+		dump_loop(out, n);
+		break;
+	case KP_AST_RETURN:
+		fputs("(return", out);
+		if (n->u.expr.e)
+			dump_part(out, n->u.expr.e);
 		fputc(')', out);
 		break;
 	default:	/* break, continue, and an ARM met on its own */

@@ -38,6 +38,7 @@ char *kp_ast_strdup(struct kp_ast_arena *arena, const char *s, size_t len);
 	_(BINARY, "binary")	/* also && and ||, see KP_AST_BINOPS */	\
 	_(UNARY, "unary")						\
 	_(CALL, "call")							\
+	_(FUNCTION, "function")						\
 	/* statements */						\
 	_(BLOCK, "block")						\
 	_(EXPR_STMT, "expr")	/* a call whose result is dropped */	\
@@ -48,8 +49,12 @@ char *kp_ast_strdup(struct kp_ast_arena *arena, const char *s, size_t len);
 	_(IF, "if")							\
 	_(ARM, "arm")		/* one "(cond) {body}" of an if */	\
 	_(WHILE, "while")						\
+	_(NUMFOR, "for")	/* for (i = first, last [, step]) */	\
+	_(CFOR, "cfor")		/* for (init; cond; post) */		\
+	_(REPEAT, "repeat")						\
 	_(BREAK, "break")						\
-	_(CONTINUE, "continue")
+	_(CONTINUE, "continue")						\
+	_(RETURN, "return")
 
 enum kp_ast_kind {
 #define KP_AST_KIND_ENUM(id, name) KP_AST_##id,
@@ -84,13 +89,15 @@ enum kp_ast_unop {
 };
 
 /*
- * What a name stands for, filled in by the resolver.  Locals, upvalues
- * and tapset functions join this list when functions arrive.
+ * What a name stands for, filled in by the resolver.  There are no
+ * upvalues: a function cannot use the locals of the one around it.
+ * Tapset functions join this list with the tapset library.
  */
 enum kp_ast_sym_kind {
 	KP_SYM_UNRESOLVED,
 	KP_SYM_GLOBAL,		/* index: global slot */
 	KP_SYM_BUILTIN,		/* index: enum ktap_builtin */
+	KP_SYM_LOCAL,		/* index: local number in its function */
 };
 
 struct kp_ast_sym {
@@ -125,16 +132,26 @@ struct kp_ast_node {
 			struct kp_ast_node *e;
 		} un;
 		struct {					/* CALL */
-			const char *id;
+			struct kp_ast_node *fn;	/* what is called */
+			/* BUILTIN when fn is a NAME that names a built-in
+			 * (and no variable); else the value of fn is called */
 			struct kp_ast_sym sym;
 			struct kp_ast_node *args;
 			unsigned nargs;
 		} call;
+		struct {					/* FUNCTION */
+			const char *name;	/* function NAME(), else NULL */
+			struct kp_ast_node *params;	/* NAME nodes */
+			unsigned nparams;
+			struct kp_ast_node *body;	/* BLOCK */
+			unsigned nlocals;	/* resolver: parameters included */
+		} func;
 		struct {					/* BLOCK */
 			struct kp_ast_node *stmts;
 			struct kp_pos end;	/* of its '}' or <eof> */
 		} block;
-		struct { struct kp_ast_node *e; } expr;	/* EXPR_STMT */
+		struct { struct kp_ast_node *e; } expr;	/* EXPR_STMT, RETURN
+							 * (e NULL: no value) */
 		struct {				/* VAR, ASSIGN */
 			struct kp_ast_node *targets;	/* NAME nodes */
 			unsigned ntargets;
@@ -150,10 +167,22 @@ struct kp_ast_node {
 			struct kp_ast_node *arms;	/* ARM nodes */
 			struct kp_ast_node *els;	/* BLOCK or NULL */
 		} if_;
-		struct {				/* ARM, WHILE */
+		struct {				/* ARM, WHILE, REPEAT */
 			struct kp_ast_node *cond;
 			struct kp_ast_node *body;	/* BLOCK */
 		} loop;
+		struct {				/* NUMFOR */
+			struct kp_ast_node *var;	/* NAME, a local */
+			struct kp_ast_node *first, *last;
+			struct kp_ast_node *step;	/* NULL: 1 */
+			struct kp_ast_node *body;
+		} numfor;
+		struct {				/* CFOR */
+			struct kp_ast_node *init;	/* statement or NULL */
+			struct kp_ast_node *cond;	/* NULL: true */
+			struct kp_ast_node *post;	/* statement or NULL */
+			struct kp_ast_node *body;
+		} cfor;
 	} u;
 };
 

@@ -126,6 +126,11 @@ struct kp_chunk_proto *kp_chunk_add_proto(struct kp_chunk_builder *c,
 	return p;
 }
 
+unsigned kp_chunk_nprotos(const struct kp_chunk_builder *c)
+{
+	return c->nprotos;
+}
+
 void kp_chunk_set_nregs(struct kp_chunk_proto *p, unsigned nregs)
 {
 	p->nregs = nregs;
@@ -372,6 +377,35 @@ static void put_proto(struct kp_chunk_out *w, const struct kp_chunk_proto *p)
 		put_const(w, &p->consts[i]);
 }
 
+/* The ABI minor one instruction needs: its opcode's, or its built-in's. */
+static unsigned insn_minor(uint32_t insn)
+{
+	unsigned op = KTAP_INSN_OP(insn), bif = KTAP_INSN_B(insn);
+
+	if (op >= KTAP_OP__COUNT)
+		return 0;
+	if (op == KTAP_OP_CALLB && bif < KTAP_BIF__COUNT &&
+	    KTAP_BIF_MINOR(bif) > KTAP_OP_MINOR(op))
+		return KTAP_BIF_MINOR(bif);
+	return KTAP_OP_MINOR(op);
+}
+
+/*
+ * The lowest module minor that runs the chunk: the newest opcode or
+ * built-in used decides, so a script without the newer features still
+ * runs on an older module of the same major.
+ */
+static unsigned needed_minor(const struct kp_chunk_builder *c)
+{
+	unsigned minor = 0, i, pc;
+
+	for (i = 0; i < c->nprotos; i++)
+		for (pc = 0; pc < c->protos[i]->ncode; pc++)
+			if (insn_minor(c->protos[i]->code[pc]) > minor)
+				minor = insn_minor(c->protos[i]->code[pc]);
+	return minor;
+}
+
 int kp_chunk_serialize(const struct kp_chunk_builder *c, unsigned char **data,
 		       size_t *len)
 {
@@ -390,7 +424,7 @@ int kp_chunk_serialize(const struct kp_chunk_builder *c, unsigned char **data,
 	memset(&h, 0, sizeof(h));
 	h.magic = KTAP_CHUNK_MAGIC;
 	h.abi_major = KTAP_ABI_MAJOR;
-	h.abi_minor = KTAP_ABI_MINOR;
+	h.abi_minor = needed_minor(c);
 	h.flags = 0;
 	h.size = (__u32)size;
 	h.nprotos = c->nprotos;

@@ -29,6 +29,7 @@ unsigned kp_chunk_nglobals(const struct kp_chunk_builder *c);
 /* Appends a prototype (the first one is the top level). */
 struct kp_chunk_proto *kp_chunk_add_proto(struct kp_chunk_builder *c,
 					  unsigned nparams, unsigned line);
+unsigned kp_chunk_nprotos(const struct kp_chunk_builder *c);
 void kp_chunk_set_nregs(struct kp_chunk_proto *p, unsigned nregs);
 
 /* Appends an instruction with its source line; returns its index. */

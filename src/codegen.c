@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * codegen.c - the code generator: register allocation, constant folding,
- * constants, and control flow with back-patched jumps.
+ * codegen.c - the code generator: one prototype per function, register
+ * allocation, constant folding, constants, and control flow with
+ * back-patched jumps.
  *
- * Registers are a stack of temporaries: `top` is the first free one, an
- * expression is compiled into a register its caller owns (`dst`) using
- * registers from `top` up for its parts, and every statement gives back
- * all it took.  The frame size is the highest `top` ever reached.  No
- * register outlives a statement yet: every variable is a global.  Locals
- * will be registers below the statement's base.
+ * Registers are a stack: `top` is the first free one.  Below it live the
+ * parameters, then the locals of the blocks being compiled, innermost
+ * last; a `var` takes the next registers and its block gives them back
+ * at its end.  Above them are temporaries: an expression is compiled
+ * into a register its caller owns (`dst`) using registers from `top` up
+ * for its parts, and every statement gives back all the temporaries it
+ * took.  The frame size is the highest `top` ever reached.
+ *
+ * A call's function goes in a register with its arguments right above;
+ * the callee's frame starts at the first argument (see ktap_opcodes.h),
+ * which is why calls are always compiled at the top of the stack.
  *
  * Forward jumps are emitted with offset 0 and patched once the target
  * is known (kp_gen_jumps).  Errors (limits of the bytecode format) are
@@ -35,13 +41,16 @@ struct kp_gen_loop {
 	struct kp_gen_jumps continues;
 };
 
+/* The state of one function being compiled. */
 struct kp_gen {
 	struct kp_diag *diag;
+	struct kp_chunk_builder *chunk;
 	struct kp_chunk_proto *proto;
 	struct kp_pos pos;	/* node being compiled: line of what is emitted */
 	unsigned top;		/* first free register */
 	unsigned frame;		/* registers used so far: the frame size */
 	struct kp_gen_loop *loop;	/* innermost loop, NULL outside */
+	unsigned *local_regs;	/* register of each local, by number */
 };
 
 /* Opcodes of binary operators; GT and GE are LT and LE swapped. */
@@ -147,10 +156,11 @@ static void fold_expr(struct kp_ast_node *e)
 			make_int(e, v);
 		break;
 	case KP_AST_CALL:
+		fold_expr(e->u.call.fn);
 		for (arg = e->u.call.args; arg; arg = arg->next)
 			fold_expr(arg);
 		break;
-	default:
+	default:	/* a function's body is folded as it is compiled */
 		break;
 	}
 }
@@ -230,16 +240,31 @@ static void jumps_patch(struct kp_gen *g, struct kp_gen_jumps *j,
 
 /* ---- registers and constants ------------------------------------------- */
 
-static unsigned reg_push(struct kp_gen *g)
+/* Takes the next register; `msg` says why when the frame is full. */
+static unsigned reg_take(struct kp_gen *g, enum kp_msg msg)
 {
 	unsigned r = g->top++;
 
 	if (g->top > g->frame) {
 		g->frame = g->top;
 		if (g->frame == KTAP_MAX_REGS + 1)
-			kp_diag_error(g->diag, g->pos, KP_MSG_TOO_MANY_REGS,
-				      KTAP_MAX_REGS);
+			kp_diag_error(g->diag, g->pos, msg, KTAP_MAX_REGS);
 	}
+	return r;
+}
+
+/* A temporary. */
+static unsigned reg_push(struct kp_gen *g)
+{
+	return reg_take(g, KP_MSG_TOO_MANY_REGS);
+}
+
+/* The register of a new local: the next one, kept until its block ends. */
+static unsigned reg_local(struct kp_gen *g, const struct kp_ast_node *name)
+{
+	unsigned r = reg_take(g, KP_MSG_TOO_MANY_LOCALS);
+
+	g->local_regs[name->u.name.sym.index] = r;
 	return r;
 }
 
@@ -273,6 +298,7 @@ static void gen_int(struct kp_gen *g, unsigned dst, int64_t v)
 /* ---- expressions ------------------------------------------------------- */
 
 static void gen_expr(struct kp_gen *g, struct kp_ast_node *e, unsigned dst);
+static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s);
 
 /* The global slot of a resolved NAME node (the resolver made it one). */
 static unsigned global_slot(struct kp_gen *g, const struct kp_ast_node *n)
@@ -283,6 +309,31 @@ static unsigned global_slot(struct kp_gen *g, const struct kp_ast_node *n)
 		return 0;
 	}
 	return n->u.name.sym.index;
+}
+
+static bool is_local(const struct kp_ast_node *e)
+{
+	return e->kind == KP_AST_NAME && e->u.name.sym.kind == KP_SYM_LOCAL;
+}
+
+static unsigned local_reg(const struct kp_gen *g, const struct kp_ast_node *n)
+{
+	return g->local_regs[n->u.name.sym.index];
+}
+
+/*
+ * The register holding the value of `e`: a local's own register, else
+ * `scratch` after compiling e into it.  Reading a local in place is
+ * safe because nothing in an expression can assign to a local (calls
+ * cannot reach the caller's locals).
+ */
+static unsigned expr_reg(struct kp_gen *g, struct kp_ast_node *e,
+			 unsigned scratch)
+{
+	if (is_local(e))
+		return local_reg(g, e);
+	gen_expr(g, e, scratch);
+	return scratch;
 }
 
 /* a && b, a || b: the deciding operand, evaluating b only if needed. */
@@ -304,38 +355,62 @@ static void gen_binary(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 {
 	enum kp_ast_binop op = e->u.bin.op;
 	enum ktap_opcode opcode = kp_gen_binop_ops[op];
-	unsigned right;
+	unsigned left, right;
+	bool temp;
 
 	if (op == KP_BIN_AND || op == KP_BIN_OR) {
 		gen_logical(g, e, dst);
 		return;
 	}
 	/* Operands are evaluated left to right, whatever the opcode wants. */
-	gen_expr(g, e->u.bin.l, dst);
-	right = reg_push(g);
-	gen_expr(g, e->u.bin.r, right);
+	left = expr_reg(g, e->u.bin.l, dst);
+	temp = !is_local(e->u.bin.r);
+	right = expr_reg(g, e->u.bin.r, temp ? reg_push(g) : 0);
 	g->pos = e->pos;
 	if (op == KP_BIN_GT || op == KP_BIN_GE)	/* a > b is b < a */
-		emit_abc(g, opcode, dst, right, dst);
+		emit_abc(g, opcode, dst, right, left);
 	else
-		emit_abc(g, opcode, dst, dst, right);
-	reg_pop(g, 1);
+		emit_abc(g, opcode, dst, left, right);
+	if (temp)
+		reg_pop(g, 1);
 }
 
-/* CALLB A B C: R[A] := bif[B](R[A+1..A+C]) */
-static void gen_call(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
+/*
+ * The register a call works in: dst when it is the top one, else a new
+ * one (whose result is then moved to dst).  Either way everything above
+ * it is free, as the callee's frame needs.
+ */
+static unsigned call_base(struct kp_gen *g, unsigned dst)
 {
-	/* The arguments go right above the base, so use dst if it is on top. */
-	unsigned base = dst + 1 == g->top ? dst : reg_push(g);
+	return dst + 1 == g->top ? dst : reg_push(g);
+}
+
+static void call_args(struct kp_gen *g, struct kp_ast_node *e)
+{
 	struct kp_ast_node *arg;
 
 	for (arg = e->u.call.args; arg; arg = arg->next)
 		gen_expr(g, arg, reg_push(g));
+}
+
+/*
+ * CALLB A B C: R[A] := bif[B](R[A+1..A+C])
+ * CALL A B:    R[A] := R[A](R[A+1..A+B])
+ */
+static void gen_call(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
+{
+	unsigned base = call_base(g, dst);
+	bool builtin = e->u.call.sym.kind == KP_SYM_BUILTIN;
+
+	if (!builtin)
+		gen_expr(g, e->u.call.fn, base);
+	call_args(g, e);
 	g->pos = e->pos;
-	if (e->u.call.sym.kind != KP_SYM_BUILTIN)
-		kp_diag_error(g->diag, e->pos, KP_MSG_NOT_SUPPORTED,
-			      "calling this kind of function");
-	emit_abc(g, KTAP_OP_CALLB, base, e->u.call.sym.index, e->u.call.nargs);
+	if (builtin)
+		emit_abc(g, KTAP_OP_CALLB, base, e->u.call.sym.index,
+			 e->u.call.nargs);
+	else
+		emit_abc(g, KTAP_OP_CALL, base, e->u.call.nargs, 0);
 	reg_pop(g, e->u.call.nargs);
 	if (base != dst) {
 		emit_abc(g, KTAP_OP_MOV, dst, base, 0);
@@ -343,9 +418,14 @@ static void gen_call(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 	}
 }
 
+static void gen_function(struct kp_gen *g, struct kp_ast_node *e,
+			 unsigned dst);
+
 /* Compiles `e` into register `dst`, which the caller owns. */
 static void gen_expr(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 {
+	unsigned operand;
+
 	g->pos = e->pos;
 	switch (e->kind) {
 	case KP_AST_INT:
@@ -364,18 +444,24 @@ static void gen_expr(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 		emit_abc(g, KTAP_OP_LOADNIL, dst, 0, 0);
 		break;
 	case KP_AST_NAME:
-		emit_abx(g, KTAP_OP_GETG, dst, global_slot(g, e));
+		if (!is_local(e))
+			emit_abx(g, KTAP_OP_GETG, dst, global_slot(g, e));
+		else if (local_reg(g, e) != dst)
+			emit_abc(g, KTAP_OP_MOV, dst, local_reg(g, e), 0);
 		break;
 	case KP_AST_BINARY:
 		gen_binary(g, e, dst);
 		break;
 	case KP_AST_UNARY:
-		gen_expr(g, e->u.un.e, dst);
+		operand = expr_reg(g, e->u.un.e, dst);
 		g->pos = e->pos;
-		emit_abc(g, kp_gen_unop_ops[e->u.un.op], dst, dst, 0);
+		emit_abc(g, kp_gen_unop_ops[e->u.un.op], dst, operand, 0);
 		break;
 	case KP_AST_CALL:
 		gen_call(g, e, dst);
+		break;
+	case KP_AST_FUNCTION:
+		gen_function(g, e, dst);
 		break;
 	default:
 		assert(!"not an expression");
@@ -390,60 +476,182 @@ static void gen_value(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 	gen_expr(g, e, dst);
 }
 
+/* gen_value() into a register of its choice, see expr_reg(). */
+static unsigned value_reg(struct kp_gen *g, struct kp_ast_node *e,
+			  unsigned scratch)
+{
+	fold_expr(e);
+	return expr_reg(g, e, scratch);
+}
+
+/* ---- functions ---------------------------------------------------------- */
+
+static void gen_block(struct kp_gen *g, struct kp_ast_node *block);
+
+/*
+ * Compiles a function into a prototype of its own.  Its parameters are
+ * its first registers, its locals follow; it ends with RET, so falling
+ * off its end returns nil.
+ */
+static unsigned gen_proto(struct kp_gen *outer, struct kp_ast_node *fn)
+{
+	struct kp_gen g = { outer->diag, outer->chunk, NULL, fn->pos, 0, 0,
+			    NULL, NULL };
+	unsigned index = kp_chunk_nprotos(outer->chunk);
+	struct kp_ast_node *param;
+
+	if (index == KTAP_MAX_PROTOS)
+		kp_diag_error(g.diag, fn->pos, KP_MSG_TOO_MANY_FUNCS,
+			      KTAP_MAX_PROTOS - 1);
+	g.proto = kp_chunk_add_proto(g.chunk, fn->u.func.nparams,
+				     fn->pos.line);
+	g.local_regs = kp_diag_xrealloc(NULL, (fn->u.func.nlocals + 1) *
+					sizeof(*g.local_regs));
+	for (param = fn->u.func.params; param; param = param->next)
+		reg_local(&g, param);
+	gen_block(&g, fn->u.func.body);
+	g.pos = fn->u.func.body->u.block.end;
+	emit_abc(&g, KTAP_OP_RET, 0, 0, 0);
+	kp_chunk_set_nregs(g.proto, g.frame);
+	free(g.local_regs);
+	return index;
+}
+
+/* FUNC A Bx: R[A] := the function of proto Bx */
+static void gen_function(struct kp_gen *g, struct kp_ast_node *e,
+			 unsigned dst)
+{
+	unsigned index = gen_proto(g, e);
+
+	g->pos = e->pos;
+	emit_abx(g, KTAP_OP_FUNC, dst, index & 0xffff);
+}
+
+/* return [e]: RET1 with the value's register, or RET for nil */
+static void gen_return(struct kp_gen *g, struct kp_ast_node *s)
+{
+	unsigned r;
+
+	if (!s->u.expr.e) {
+		emit_abc(g, KTAP_OP_RET, 0, 0, 0);
+		return;
+	}
+	r = value_reg(g, s->u.expr.e, reg_push(g));
+	g->pos = s->pos;
+	emit_abc(g, KTAP_OP_RET1, r, 0, 0);
+	reg_pop(g, 1);
+}
+
 /* ---- statements -------------------------------------------------------- */
 
-static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s);
-
+/* A block's locals end with it: their registers are free again. */
 static void gen_block(struct kp_gen *g, struct kp_ast_node *block)
 {
+	unsigned base = g->top;
 	struct kp_ast_node *s;
 
 	for (s = block->u.block.stmts; s; s = s->next)
 		gen_stmt(g, s);
+	g->top = base;
+}
+
+/* Writes register r to a resolved target NAME. */
+static void store(struct kp_gen *g, struct kp_ast_node *target, unsigned r)
+{
+	g->pos = target->pos;
+	if (!is_local(target))
+		emit_abx(g, KTAP_OP_SETG, r, global_slot(g, target));
+	else if (local_reg(g, target) != r)
+		emit_abc(g, KTAP_OP_MOV, local_reg(g, target), r, 0);
+}
+
+/* An expression that only reads what it is written to: no temporaries. */
+static bool is_leaf(const struct kp_ast_node *e)
+{
+	return e->kind == KP_AST_INT || e->kind == KP_AST_STR ||
+	       e->kind == KP_AST_TRUE || e->kind == KP_AST_FALSE ||
+	       e->kind == KP_AST_NIL || e->kind == KP_AST_NAME ||
+	       e->kind == KP_AST_FUNCTION;
 }
 
 /*
- * var a, b = e1, e2  and  a, b = e1, e2: every value is computed before
- * any target changes (so a, b = b, a swaps); extra values are computed
- * and dropped, missing ones are nil.
+ * a, b = e1, e2: every value is computed before any target changes (so
+ * a, b = b, a swaps); extra values are computed and dropped, missing
+ * ones are nil.  A local assigned a leaf value gets it directly.
+ * `var` at the top level is the same, with globals for targets.
  */
 static void gen_assign(struct kp_gen *g, struct kp_ast_node *s)
 {
+	struct kp_ast_node *n, *target = s->u.assign.targets;
 	unsigned base = g->top, i;
-	struct kp_ast_node *n;
 
+	if (s->u.assign.ntargets == 1 && s->u.assign.nvalues == 1 &&
+	    is_local(target) && is_leaf(s->u.assign.values)) {
+		gen_value(g, s->u.assign.values, local_reg(g, target));
+		return;
+	}
 	for (n = s->u.assign.values; n; n = n->next)
 		gen_value(g, n, reg_push(g));
 	g->pos = s->pos;
 	for (i = s->u.assign.nvalues; i < s->u.assign.ntargets; i++)
 		emit_abc(g, KTAP_OP_LOADNIL, reg_push(g), 0, 0);
-	for (n = s->u.assign.targets, i = 0; n; n = n->next, i++) {
-		g->pos = n->pos;
-		emit_abx(g, KTAP_OP_SETG, base + i, global_slot(g, n));
-	}
+	for (n = target, i = 0; n; n = n->next, i++)
+		store(g, n, base + i);
 	g->top = base;
+}
+
+/*
+ * var a, b = e1, e2 declaring locals: the values are computed into the
+ * next registers, which then become the locals (so `var x = x` reads
+ * the outer x, as the resolver decided).  Returns how many it declared.
+ */
+static unsigned gen_var_local(struct kp_gen *g, struct kp_ast_node *s)
+{
+	struct kp_ast_node *n, *value = s->u.assign.values;
+	unsigned base = g->top, i = 0;
+
+	for (n = s->u.assign.targets; n; n = n->next, i++) {
+		g->pos = n->pos;
+		reg_local(g, n);
+		if (value) {
+			gen_value(g, value, base + i);
+			value = value->next;
+		} else {
+			g->pos = s->pos;
+			emit_abc(g, KTAP_OP_LOADNIL, base + i, 0, 0);
+		}
+	}
+	for (; value; value = value->next) {	/* extra values: dropped */
+		gen_value(g, value, reg_push(g));
+		reg_pop(g, 1);
+	}
+	return s->u.assign.ntargets;
 }
 
 /* a op= e, a++, a--: read a, combine, write back. */
 static void gen_compound(struct kp_gen *g, struct kp_ast_node *s)
 {
 	struct kp_ast_node *target = s->u.compound.target;
-	unsigned slot = global_slot(g, target);
-	unsigned acc = reg_push(g), operand;
+	unsigned acc = is_local(target) ? local_reg(g, target) : reg_push(g);
+	unsigned base = g->top, operand;
 
 	g->pos = target->pos;
-	emit_abx(g, KTAP_OP_GETG, acc, slot);
-	operand = reg_push(g);
+	if (!is_local(target))
+		emit_abx(g, KTAP_OP_GETG, acc, global_slot(g, target));
 	if (s->kind == KP_AST_INCDEC) {
 		g->pos = s->pos;
+		operand = reg_push(g);
 		gen_int(g, operand, 1);
 	} else {
-		gen_value(g, s->u.compound.value, operand);
+		operand = value_reg(g, s->u.compound.value, reg_push(g));
 	}
 	g->pos = s->pos;
 	emit_abc(g, kp_gen_binop_ops[s->u.compound.op], acc, acc, operand);
-	emit_abx(g, KTAP_OP_SETG, acc, slot);
-	reg_pop(g, 2);
+	g->top = base;
+	if (!is_local(target)) {
+		emit_abx(g, KTAP_OP_SETG, acc, global_slot(g, target));
+		reg_pop(g, 1);
+	}
 }
 
 /* Compiles a condition and a jump taken when it is false; returns the jump. */
@@ -451,7 +659,7 @@ static unsigned gen_cond_jump(struct kp_gen *g, struct kp_ast_node *cond)
 {
 	unsigned r = reg_push(g), jump;
 
-	gen_value(g, cond, r);
+	r = value_reg(g, cond, r);
 	g->pos = cond->pos;
 	jump = emit_jump(g, KTAP_OP_JMPF, r);
 	reg_pop(g, 1);
@@ -484,6 +692,24 @@ static void gen_if(struct kp_gen *g, struct kp_ast_node *s)
 	jumps_patch(g, &to_end, here(g));
 }
 
+/* Compiles a loop body, collecting its breaks and continues in `loop`. */
+static void gen_loop_body(struct kp_gen *g, struct kp_gen_loop *loop,
+			  struct kp_ast_node *body)
+{
+	loop->outer = g->loop;
+	g->loop = loop;
+	gen_block(g, body);
+	g->loop = loop->outer;
+}
+
+/* Aims a loop's breaks at `exit` and its continues at `next`. */
+static void loop_patch(struct kp_gen *g, struct kp_gen_loop *loop,
+		       unsigned exit, unsigned next)
+{
+	jumps_patch(g, &loop->breaks, exit);
+	jumps_patch(g, &loop->continues, next);
+}
+
 /*
  *   start: cond; JMPF -> exit; body; JMP -> start
  *   exit:
@@ -491,18 +717,98 @@ static void gen_if(struct kp_gen *g, struct kp_ast_node *s)
  */
 static void gen_while(struct kp_gen *g, struct kp_ast_node *s)
 {
-	struct kp_gen_loop loop = { g->loop, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct kp_gen_loop loop = { NULL, { NULL, 0, 0 }, { NULL, 0, 0 } };
 	unsigned start = here(g), exit;
 
 	exit = gen_cond_jump(g, s->u.loop.cond);
-	g->loop = &loop;
-	gen_block(g, s->u.loop.body);
-	g->loop = loop.outer;
+	gen_loop_body(g, &loop, s->u.loop.body);
 	g->pos = s->pos;
 	patch_jump(g, emit_jump(g, KTAP_OP_JMP, 0), start);
 	patch_jump(g, exit, here(g));
-	jumps_patch(g, &loop.breaks, here(g));
-	jumps_patch(g, &loop.continues, start);
+	loop_patch(g, &loop, here(g), start);
+}
+
+/*
+ *   start: body
+ *   next:  cond; JMPF -> start
+ *   exit:
+ * continue jumps to the condition, break to exit.
+ */
+static void gen_repeat(struct kp_gen *g, struct kp_ast_node *s)
+{
+	struct kp_gen_loop loop = { NULL, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	unsigned start = here(g), next;
+
+	gen_loop_body(g, &loop, s->u.loop.body);
+	next = here(g);
+	patch_jump(g, gen_cond_jump(g, s->u.loop.cond), start);
+	loop_patch(g, &loop, here(g), next);
+}
+
+/*
+ *        R[A], R[A+1], R[A+2] := first, last, step (1 if absent)
+ *        FORPREP A -> exit        R[A+3], the loop's variable, := first
+ *   body: body
+ *   next: FORLOOP A -> body
+ *   exit:
+ * continue jumps to next, break to exit.
+ */
+static void gen_numfor(struct kp_gen *g, struct kp_ast_node *s)
+{
+	struct kp_gen_loop loop = { NULL, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	unsigned base = g->top, prep, body, next;
+
+	gen_value(g, s->u.numfor.first, reg_push(g));
+	gen_value(g, s->u.numfor.last, reg_push(g));
+	if (s->u.numfor.step) {
+		gen_value(g, s->u.numfor.step, reg_push(g));
+	} else {
+		g->pos = s->pos;
+		gen_int(g, reg_push(g), 1);
+	}
+	g->pos = s->u.numfor.var->pos;
+	reg_local(g, s->u.numfor.var);
+	g->pos = s->pos;
+	prep = emit_jump(g, KTAP_OP_FORPREP, base);
+	body = here(g);
+	gen_loop_body(g, &loop, s->u.numfor.body);
+	next = here(g);
+	g->pos = s->pos;
+	patch_jump(g, emit_jump(g, KTAP_OP_FORLOOP, base), body);
+	patch_jump(g, prep, here(g));
+	loop_patch(g, &loop, here(g), next);
+	g->top = base;
+}
+
+/*
+ *          init
+ *   start: cond; JMPF -> exit     (no test without a condition)
+ *          body
+ *   next:  post
+ *          JMP -> start
+ *   exit:
+ * continue jumps to next, break to exit; init's locals end with the loop.
+ */
+static void gen_cfor(struct kp_gen *g, struct kp_ast_node *s)
+{
+	struct kp_gen_loop loop = { NULL, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	unsigned base = g->top, start, exit = 0, next;
+
+	if (s->u.cfor.init)
+		gen_stmt(g, s->u.cfor.init);
+	start = here(g);
+	if (s->u.cfor.cond)
+		exit = gen_cond_jump(g, s->u.cfor.cond);
+	gen_loop_body(g, &loop, s->u.cfor.body);
+	next = here(g);
+	if (s->u.cfor.post)
+		gen_stmt(g, s->u.cfor.post);
+	g->pos = s->pos;
+	patch_jump(g, emit_jump(g, KTAP_OP_JMP, 0), start);
+	if (s->u.cfor.cond)
+		patch_jump(g, exit, here(g));
+	loop_patch(g, &loop, here(g), next);
+	g->top = base;
 }
 
 static void gen_loop_jump(struct kp_gen *g, struct kp_ast_node *s)
@@ -519,9 +825,10 @@ static void gen_loop_jump(struct kp_gen *g, struct kp_ast_node *s)
 		  emit_jump(g, KTAP_OP_JMP, 0));
 }
 
+/* A statement; only `var` declaring locals keeps registers after it. */
 static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s)
 {
-	unsigned base = g->top;
+	unsigned base = g->top, declared = 0;
 
 	g->pos = s->pos;
 	switch (s->kind) {
@@ -530,6 +837,11 @@ static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s)
 		reg_pop(g, 1);
 		break;
 	case KP_AST_VAR:
+		if (is_local(s->u.assign.targets))
+			declared = gen_var_local(g, s);
+		else
+			gen_assign(g, s);
+		break;
 	case KP_AST_ASSIGN:
 		gen_assign(g, s);
 		break;
@@ -543,9 +855,21 @@ static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s)
 	case KP_AST_WHILE:
 		gen_while(g, s);
 		break;
+	case KP_AST_REPEAT:
+		gen_repeat(g, s);
+		break;
+	case KP_AST_NUMFOR:
+		gen_numfor(g, s);
+		break;
+	case KP_AST_CFOR:
+		gen_cfor(g, s);
+		break;
 	case KP_AST_BREAK:
 	case KP_AST_CONTINUE:
 		gen_loop_jump(g, s);
+		break;
+	case KP_AST_RETURN:
+		gen_return(g, s);
 		break;
 	case KP_AST_BLOCK:
 		gen_block(g, s);
@@ -555,22 +879,25 @@ static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s)
 		break;
 	}
 	/* Temporaries never outlive their statement. */
-	assert(g->top == base);
+	assert(g->top == base + declared);
 }
 
 int kp_gen_chunk(struct kp_ast_node *chunk, const struct kp_res_result *res,
 		 struct kp_diag *diag, struct kp_chunk_builder *out)
 {
-	struct kp_gen g = { diag, NULL, { 0, 0 }, 0, 0, NULL };
+	struct kp_gen g = { diag, out, NULL, { 0, 0 }, 0, 0, NULL, NULL };
 	unsigned errors = diag->nerrors, i;
 
 	for (i = 0; i < res->nglobals; i++)
 		kp_chunk_add_global(out, res->globals[i]);
 	/* The top level has no parameters and starts "at line 0", as in Lua. */
 	g.proto = kp_chunk_add_proto(out, 0, 0);
+	g.local_regs = kp_diag_xrealloc(NULL, (res->nlocals + 1) *
+					sizeof(*g.local_regs));
 	gen_block(&g, chunk);
 	g.pos = chunk->u.block.end;
 	emit_abc(&g, KTAP_OP_RET, 0, 0, 0);
 	kp_chunk_set_nregs(g.proto, g.frame);
+	free(g.local_regs);
 	return diag->nerrors > errors ? -1 : 0;
 }

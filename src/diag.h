@@ -46,14 +46,26 @@ struct kp_pos {
 	_(NOT_SUPPORTED, "%s is not supported yet")	/* construct */	\
 	_(TOO_DEEP, "script nested too deeply (limit %d levels)")	\
 	_(OUTSIDE_LOOP, "'%s' outside a loop")		/* keyword */	\
+	_(FOR_VALUES,							\
+	  "a numeric 'for' takes 2 or 3 values (first, last [, step]), "	\
+	  "got %u")							\
 	/* resolver */							\
 	_(UNDEFINED_VAR, "undefined variable '%s'")			\
 	_(UNDEFINED_FUNC, "undefined function '%s'")			\
 	_(ARG_COUNT, "'%s' takes %s, got %d")	/* name, range, n */	\
 	_(TOO_MANY_GLOBALS, "too many global variables (limit %d)")	\
+	_(CAPTURE,							\
+	  "cannot use '%s', a local of an enclosing function (functions "	\
+	  "do not capture locals: pass it as an argument or make it a "	\
+	  "global)")							\
+	_(DUPLICATE_PARAM, "duplicate parameter '%s'")			\
 	/* code generator */						\
 	_(TOO_MANY_REGS,						\
 	  "expression too complex (needs more than %d registers)")	\
+	_(TOO_MANY_LOCALS,						\
+	  "too many local variables in one function (limit %d "		\
+	  "registers, parameters and temporaries included)")		\
+	_(TOO_MANY_FUNCS, "too many functions (limit %d)")		\
 	_(JUMP_RANGE,							\
 	  "control structure too long (a jump of %ld instructions, "	\
 	  "limit %d)")							\

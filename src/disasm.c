@@ -215,6 +215,46 @@ static void note_const(struct kp_disasm_line *l,
 	note_sep(l, false, i < k->str.len ? "\"..." : "\"");
 }
 
+/* Operands that index a table of the chunk: true if `mode` is one. */
+static bool print_index_operand(const struct kp_disasm *d,
+				const struct kp_disasm_proto *p,
+				struct kp_disasm_line *l, unsigned mode,
+				unsigned v)
+{
+	switch (mode) {
+	case KTAP_MODE_KST:
+		ops(l, " k%u", v);
+		if (v < p->h.nconsts)
+			note_const(l, &p->consts[v]);
+		else
+			note(l, "!no constant k%u", v);
+		return true;
+	case KTAP_MODE_GBL:
+		ops(l, " g%u", v);
+		if (v < d->h.nglobals)
+			note(l, "%.*s", (int)d->globals[v].len,
+			     (const char *)d->globals[v].p);
+		else
+			note(l, "!no global g%u", v);
+		return true;
+	case KTAP_MODE_BIF:
+		if (v < KTAP_BIF__COUNT) {
+			ops(l, " %s", kp_disasm_builtins[v]);
+		} else {
+			ops(l, " bif%u", v);
+			note(l, "!unknown built-in");
+		}
+		return true;
+	case KTAP_MODE_PRO:
+		ops(l, " p%u", v);
+		if (v == 0 || v >= d->h.nprotos)
+			note(l, "!no function p%u", v);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void print_operand(const struct kp_disasm *d,
 			  const struct kp_disasm_proto *p,
 			  struct kp_disasm_line *l, unsigned mode,
@@ -222,6 +262,8 @@ static void print_operand(const struct kp_disasm *d,
 {
 	long target;
 
+	if (print_index_operand(d, p, l, mode, v))
+		return;
 	switch (mode) {
 	case KTAP_MODE_NONE:
 		if (v)
@@ -232,34 +274,11 @@ static void print_operand(const struct kp_disasm *d,
 		if (v >= p->h.nregs)
 			note(l, "!r%u outside the frame of %u", v, p->h.nregs);
 		break;
-	case KTAP_MODE_KST:
-		ops(l, " k%u", v);
-		if (v < p->h.nconsts)
-			note_const(l, &p->consts[v]);
-		else
-			note(l, "!no constant k%u", v);
-		break;
-	case KTAP_MODE_GBL:
-		ops(l, " g%u", v);
-		if (v < d->h.nglobals)
-			note(l, "%.*s", (int)d->globals[v].len,
-			     (const char *)d->globals[v].p);
-		else
-			note(l, "!no global g%u", v);
-		break;
 	case KTAP_MODE_JMP:
 		target = (long)pc + 1 + ((long)v - KTAP_SBX_BIAS);
 		ops(l, " -> %ld", target);
 		if (target < 0 || target >= (long)p->h.ncode)
 			note(l, "!jump outside the code");
-		break;
-	case KTAP_MODE_BIF:
-		if (v < KTAP_BIF__COUNT) {
-			ops(l, " %s", kp_disasm_builtins[v]);
-		} else {
-			ops(l, " bif%u", v);
-			note(l, "!unknown built-in");
-		}
 		break;
 	case KTAP_MODE_INT:
 		ops(l, " %ld", (long)v - KTAP_SBX_BIAS);
@@ -269,6 +288,12 @@ static void print_operand(const struct kp_disasm *d,
 		if (v && a + v >= p->h.nregs)
 			note(l, "!arguments r%u..r%u outside the frame",
 			     a + 1, a + v);
+		break;
+	case KTAP_MODE_FOR:
+		ops(l, " r%u", v);
+		if (v + 3 >= p->h.nregs)
+			note(l, "!loop registers r%u..r%u outside the frame of %u",
+			     v, v + 3, p->h.nregs);
 		break;
 	default:	/* LIT */
 		ops(l, " %u", v);

@@ -34,6 +34,7 @@ enum {
 	OPT_MAX_INSNS,
 	OPT_MAX_MEMORY,
 	OPT_MAX_STRING,
+	OPT_MAX_DEPTH,
 };
 
 static const struct option kp_long_options[] = {
@@ -44,6 +45,7 @@ static const struct option kp_long_options[] = {
 	{ "max-insns", required_argument, NULL, OPT_MAX_INSNS },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "max-string", required_argument, NULL, OPT_MAX_STRING },
+	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -64,6 +66,7 @@ static void kp_usage(FILE *f)
 		"      --max-insns N       instructions per invocation (default 1000000)\n"
 		"      --max-memory BYTES  session memory (default 16M; K/M/G suffixes)\n"
 		"      --max-string BYTES  length of one string (default 4096)\n"
+		"      --max-depth N       nested function calls (default 200)\n"
 		"  -V, --version           print the versions of ktap and of the loaded module\n"
 		"  -h, --help              print this help\n"
 		"\n"
@@ -97,6 +100,21 @@ static int kp_parse_size(const char *opt, const char *text, unsigned long long *
 	return 0;
 }
 
+/* The 32-bit limits: --max-string and --max-depth. */
+static int kp_parse_limit32(const char *opt, const char *arg, __u32 *out)
+{
+	unsigned long long v;
+
+	if (kp_parse_size(opt, arg, &v))
+		return -1;
+	if (v > 0xffffffffULL) {
+		fprintf(stderr, "ktap: %s is at most 4294967295\n", opt);
+		return -1;
+	}
+	*out = (__u32)v;
+	return 0;
+}
+
 static int kp_parse_limit(int opt, const char *arg, struct ktap_limits *lim)
 {
 	unsigned long long v;
@@ -112,15 +130,10 @@ static int kp_parse_limit(int opt, const char *arg, struct ktap_limits *lim)
 			return -1;
 		lim->max_memory = v;
 		return 0;
+	case OPT_MAX_DEPTH:
+		return kp_parse_limit32("--max-depth", arg, &lim->max_depth);
 	default:
-		if (kp_parse_size("--max-string", arg, &v))
-			return -1;
-		if (v > 0xffffffffULL) {
-			fprintf(stderr, "ktap: --max-string is at most 4294967295\n");
-			return -1;
-		}
-		lim->max_string = (unsigned int)v;
-		return 0;
+		return kp_parse_limit32("--max-string", arg, &lim->max_string);
 	}
 }
 
@@ -165,6 +178,7 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 		case OPT_MAX_INSNS:
 		case OPT_MAX_MEMORY:
 		case OPT_MAX_STRING:
+		case OPT_MAX_DEPTH:
 			if (kp_parse_limit(opt, optarg, &cli->run.limits))
 				return KP_EXIT_USAGE;
 			break;

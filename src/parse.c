@@ -10,7 +10,7 @@
  *
  * Constructs of LANGUAGE.md that this version does not compile yet stop
  * with "... is not supported yet" at the token that starts them; search
- * for not_supported() to find the places to extend.
+ * for not_supported() and refuse_for_in() to find the places to extend.
  */
 #include <setjmp.h>
 #include <stdbool.h>
@@ -27,7 +27,13 @@ struct kp_parser {
 	struct kp_diag *diag;
 	struct kp_ast_arena *arena;
 	unsigned depth;		/* blocks and sub-expressions being parsed */
-	unsigned loops;		/* loops around the current statement */
+	/*
+	 * The deepest depth + expression height met so far, so a function
+	 * expression can carry the height of its body (see parse_function).
+	 */
+	unsigned peak;
+	unsigned loops;		/* loops around the current statement, in
+				 * the function being parsed */
 	char near[64];		/* the current token, quoted, for messages */
 	jmp_buf on_error;
 };
@@ -156,6 +162,8 @@ static void enter(struct kp_parser *p)
 {
 	if (++p->depth > KP_PARSE_MAX_DEPTH)
 		fail(p, p->tok.pos, KP_MSG_TOO_DEEP, KP_PARSE_MAX_DEPTH);
+	if (p->depth > p->peak)
+		p->peak = p->depth;
 }
 
 static void leave(struct kp_parser *p)
@@ -176,6 +184,8 @@ static void set_depth(struct kp_parser *p, struct kp_ast_node *n,
 	n->depth = child_depth + 1;
 	if (n->depth > KP_PARSE_MAX_DEPTH)
 		fail(p, n->pos, KP_MSG_TOO_DEEP, KP_PARSE_MAX_DEPTH);
+	if (p->depth + n->depth > p->peak)
+		p->peak = p->depth + n->depth;
 }
 
 /* ---- expressions ------------------------------------------------------ */
@@ -208,20 +218,20 @@ static struct kp_ast_node *parse_exprlist(struct kp_parser *p,
 	return head;
 }
 
-/* call := NAME '(' [ exprlist ] ')'   -- the NAME is already consumed */
+/* args := '(' [ exprlist ] ')'   -- applied to `fn`, the value to call */
 static struct kp_ast_node *parse_call(struct kp_parser *p,
-				      struct kp_ast_node *name)
+				      struct kp_ast_node *fn)
 {
-	struct kp_ast_node *n = new_node(p, KP_AST_CALL, name->pos);
+	struct kp_ast_node *n = new_node(p, KP_AST_CALL, fn->pos);
 	struct kp_pos open = p->tok.pos;
 	unsigned depth = 0;
 
-	n->u.call.id = name->u.name.id;
+	n->u.call.fn = fn;
 	next(p);
 	if (!check(p, KP_TK_RPAREN))
 		n->u.call.args = parse_exprlist(p, &n->u.call.nargs, &depth);
 	expect_closing(p, KP_TK_RPAREN, KP_TK_LPAREN, open);
-	set_depth(p, n, depth);
+	set_depth(p, n, depth > fn->depth ? depth : fn->depth);
 	return n;
 }
 
@@ -235,17 +245,31 @@ static void reject_suffix(struct kp_parser *p)
 		not_supported(p, "field access '.'");
 	case KP_TK_COLON:
 		not_supported(p, "method call ':'");
-	case KP_TK_LPAREN:
-		not_supported(p, "calling the value of an expression '('");
 	default:
 		break;
 	}
 }
 
+/* suffixes := { args }   -- after the primary expression e */
+static struct kp_ast_node *parse_suffixes(struct kp_parser *p,
+					  struct kp_ast_node *e, bool *bare)
+{
+	while (check(p, KP_TK_LPAREN)) {
+		e = parse_call(p, e);
+		*bare = true;
+	}
+	reject_suffix(p);
+	return e;
+}
+
+static struct kp_ast_node *new_name(struct kp_parser *p);
+
 /*
- * suffixedexp := NAME [ '(' [ exprlist ] ')' ] | '(' expr ')'
- * *bare tells whether it was a plain name or call, not in parentheses:
- * only those may be assigned to or stand as a statement.
+ * suffixedexp := primaryexp suffixes
+ * primaryexp := NAME | '(' expr ')'
+ * *bare tells whether the outermost part is a name or a call, not
+ * parentheses: only a bare name may be assigned to, and only a bare
+ * call may stand as a statement.
  */
 static struct kp_ast_node *parse_suffixed(struct kp_parser *p, bool *bare)
 {
@@ -253,11 +277,7 @@ static struct kp_ast_node *parse_suffixed(struct kp_parser *p, bool *bare)
 
 	*bare = check(p, KP_TK_NAME);
 	if (*bare) {
-		e = new_node(p, KP_AST_NAME, p->tok.pos);
-		e->u.name.id = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
-		next(p);
-		if (check(p, KP_TK_LPAREN))
-			e = parse_call(p, e);
+		e = new_name(p);
 	} else if (check(p, KP_TK_LPAREN)) {
 		struct kp_pos open = p->tok.pos;
 
@@ -267,8 +287,29 @@ static struct kp_ast_node *parse_suffixed(struct kp_parser *p, bool *bare)
 	} else {
 		fail_unexpected(p);
 	}
-	reject_suffix(p);
-	return e;
+	return parse_suffixes(p, e, bare);
+}
+
+static void parse_funcbody(struct kp_parser *p, struct kp_ast_node *fn);
+
+/*
+ * function_expr := 'function' funcbody
+ * Its node's height is that of its body (blocks and expressions), so
+ * the expression around it stays within KP_PARSE_MAX_DEPTH as a whole:
+ * the later passes recurse through function bodies too.
+ */
+static struct kp_ast_node *parse_function(struct kp_parser *p)
+{
+	struct kp_ast_node *fn = new_node(p, KP_AST_FUNCTION, p->tok.pos);
+	unsigned outer_peak = p->peak;
+
+	next(p);
+	p->peak = p->depth;
+	parse_funcbody(p, fn);
+	set_depth(p, fn, p->peak - p->depth);
+	if (outer_peak > p->peak)
+		p->peak = outer_peak;
+	return fn;
 }
 
 /* simpleexp := INT | STRING | 'true' | 'false' | 'nil' | suffixedexp */
@@ -302,7 +343,7 @@ static struct kp_ast_node *parse_simple(struct kp_parser *p)
 	case KP_TK_LBRACE:
 		not_supported(p, "table constructor '{'");
 	case KP_TK_FUNCTION:
-		not_supported(p, "'function'");
+		return parse_function(p);
 	case KP_TK_FIELD:
 		not_supported(p, "event field '$name'");
 	default:
@@ -462,6 +503,17 @@ static struct kp_ast_node *parse_if(struct kp_parser *p)
 	return n;
 }
 
+/* A loop body: break and continue in it belong to this loop. */
+static struct kp_ast_node *parse_loop_body(struct kp_parser *p)
+{
+	struct kp_ast_node *body;
+
+	p->loops++;
+	body = parse_block(p);
+	p->loops--;
+	return body;
+}
+
 /* while_stmt := 'while' cond block */
 static struct kp_ast_node *parse_while(struct kp_parser *p)
 {
@@ -469,9 +521,22 @@ static struct kp_ast_node *parse_while(struct kp_parser *p)
 
 	next(p);
 	n->u.loop.cond = parse_cond(p);
-	p->loops++;
-	n->u.loop.body = parse_block(p);
-	p->loops--;
+	n->u.loop.body = parse_loop_body(p);
+	return n;
+}
+
+/*
+ * repeat_stmt := 'repeat' block 'until' cond
+ * As in C's do-while, the condition does not see the block's locals.
+ */
+static struct kp_ast_node *parse_repeat(struct kp_parser *p)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_REPEAT, p->tok.pos);
+
+	next(p);
+	n->u.loop.body = parse_loop_body(p);
+	expect(p, KP_TK_UNTIL);
+	n->u.loop.cond = parse_cond(p);
 	return n;
 }
 
@@ -482,7 +547,6 @@ static struct kp_ast_node *parse_jump(struct kp_parser *p)
 						       : KP_AST_CONTINUE;
 	struct kp_ast_node *n = new_node(p, kind, p->tok.pos);
 
-	/* Function bodies will have to save and clear p->loops. */
 	if (!p->loops)
 		fail(p, p->tok.pos, KP_MSG_OUTSIDE_LOOP,
 		     kp_lex_spelling(p->tok.kind));
@@ -501,6 +565,15 @@ static struct kp_ast_node *new_name(struct kp_parser *p)
 	return n;
 }
 
+/* Appends a NAME node to a list kept by its tail pointer. */
+static void append(struct kp_ast_node ***tail, struct kp_ast_node *n,
+		   unsigned *count)
+{
+	**tail = n;
+	*tail = &n->next;
+	(*count)++;
+}
+
 /* var_stmt := 'var' NAME { ',' NAME } [ '=' exprlist ] */
 static struct kp_ast_node *parse_var(struct kp_parser *p)
 {
@@ -510,9 +583,7 @@ static struct kp_ast_node *parse_var(struct kp_parser *p)
 
 	next(p);
 	do {
-		*tail = new_name(p);
-		tail = &(*tail)->next;
-		n->u.assign.ntargets++;
+		append(&tail, new_name(p), &n->u.assign.ntargets);
 	} while (accept(p, KP_TK_COMMA));
 	if (accept(p, KP_TK_ASSIGN))
 		n->u.assign.values = parse_exprlist(p, &n->u.assign.nvalues,
@@ -527,27 +598,38 @@ static void require_assignable(struct kp_parser *p, struct kp_ast_node *e,
 		fail(p, e->pos, KP_MSG_NOT_ASSIGNABLE);
 }
 
-/* assignment := target { ',' target } '=' exprlist;  target := NAME */
+/*
+ * The rest of an assignment whose targets so far are in n:
+ *   { ',' target } '=' exprlist;  target := NAME
+ */
+static struct kp_ast_node *finish_assign(struct kp_parser *p,
+					 struct kp_ast_node *n,
+					 struct kp_ast_node **tail)
+{
+	struct kp_ast_node *target;
+	unsigned depth;
+	bool bare;
+
+	while (accept(p, KP_TK_COMMA)) {
+		target = parse_suffixed(p, &bare);
+		require_assignable(p, target, bare);
+		append(&tail, target, &n->u.assign.ntargets);
+	}
+	expect(p, KP_TK_ASSIGN);
+	n->u.assign.values = parse_exprlist(p, &n->u.assign.nvalues, &depth);
+	return n;
+}
+
+/* assignment := target { ',' target } '=' exprlist */
 static struct kp_ast_node *parse_assign(struct kp_parser *p,
 					struct kp_ast_node *first, bool bare)
 {
 	struct kp_ast_node *n = new_node(p, KP_AST_ASSIGN, first->pos);
 	struct kp_ast_node **tail = &n->u.assign.targets;
-	struct kp_ast_node *target = first;
-	unsigned depth;
 
-	for (;;) {
-		require_assignable(p, target, bare);
-		*tail = target;
-		tail = &target->next;
-		n->u.assign.ntargets++;
-		if (!accept(p, KP_TK_COMMA))
-			break;
-		target = parse_suffixed(p, &bare);
-	}
-	expect(p, KP_TK_ASSIGN);
-	n->u.assign.values = parse_exprlist(p, &n->u.assign.nvalues, &depth);
-	return n;
+	require_assignable(p, first, bare);
+	append(&tail, first, &n->u.assign.ntargets);
+	return finish_assign(p, n, tail);
 }
 
 /* The operator of a compound assignment token; false for other tokens. */
@@ -594,18 +676,13 @@ static struct kp_ast_node *parse_compound(struct kp_parser *p,
 	return n;
 }
 
-/*
- * expr_stmt := call | assignment | compound
- * Anything else that starts like an expression is an error: a value
- * computed and dropped is almost certainly a typo.
- */
-static struct kp_ast_node *parse_expr_stmt(struct kp_parser *p)
+/* expr_stmt, once its first suffixedexp `e` is parsed: see below */
+static struct kp_ast_node *finish_expr_stmt(struct kp_parser *p,
+					    struct kp_ast_node *e, bool bare)
 {
-	struct kp_ast_node *e, *n;
 	enum kp_ast_binop op = KP_BIN_ADD;
-	bool bare;
+	struct kp_ast_node *n;
 
-	e = parse_suffixed(p, &bare);
 	if (check(p, KP_TK_ASSIGN) || check(p, KP_TK_COMMA))
 		return parse_assign(p, e, bare);
 	if (check(p, KP_TK_INC) || check(p, KP_TK_DEC) ||
@@ -624,6 +701,191 @@ static struct kp_ast_node *parse_expr_stmt(struct kp_parser *p)
 	return n;
 }
 
+/*
+ * expr_stmt := call | assignment | compound
+ * Anything else that starts like an expression is an error: a value
+ * computed and dropped is almost certainly a typo.
+ */
+static struct kp_ast_node *parse_expr_stmt(struct kp_parser *p)
+{
+	struct kp_ast_node *e;
+	bool bare;
+
+	e = parse_suffixed(p, &bare);
+	return finish_expr_stmt(p, e, bare);
+}
+
+/*
+ * return_stmt := 'return' [ expr ]
+ * The value must start on the line of 'return': a newline ends the
+ * statement, as in `if (x) { return }`.
+ */
+static struct kp_ast_node *parse_return(struct kp_parser *p)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_RETURN, p->tok.pos);
+
+	next(p);
+	if (!p->tok.nl_before && !check(p, KP_TK_RBRACE) &&
+	    !check(p, KP_TK_SEMI) && !check(p, KP_TK_EOF))
+		n->u.expr.e = parse_expr(p);
+	return n;
+}
+
+/* params := '(' [ NAME { ',' NAME } ] ')' */
+static void parse_params(struct kp_parser *p, struct kp_ast_node *fn)
+{
+	struct kp_ast_node **tail = &fn->u.func.params;
+	struct kp_pos open = p->tok.pos;
+
+	expect(p, KP_TK_LPAREN);
+	if (!check(p, KP_TK_RPAREN)) {
+		do {
+			append(&tail, new_name(p), &fn->u.func.nparams);
+		} while (accept(p, KP_TK_COMMA));
+	}
+	expect_closing(p, KP_TK_RPAREN, KP_TK_LPAREN, open);
+}
+
+/*
+ * funcbody := params block
+ * A loop around the function is not around its body: break and
+ * continue must have a loop inside the function.
+ */
+static void parse_funcbody(struct kp_parser *p, struct kp_ast_node *fn)
+{
+	unsigned loops = p->loops;
+
+	parse_params(p, fn);
+	p->loops = 0;
+	fn->u.func.body = parse_block(p);
+	p->loops = loops;
+}
+
+/*
+ * function_stmt := 'function' NAME funcbody
+ * The same as NAME = function funcbody: a global, unless a local NAME
+ * is in scope (as in Lua).
+ */
+static struct kp_ast_node *parse_function_stmt(struct kp_parser *p)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_ASSIGN, p->tok.pos);
+	struct kp_ast_node *fn = new_node(p, KP_AST_FUNCTION, p->tok.pos);
+
+	next(p);
+	n->u.assign.targets = new_name(p);
+	n->u.assign.ntargets = 1;
+	fn->u.func.name = n->u.assign.targets->u.name.id;
+	parse_funcbody(p, fn);
+	n->u.assign.values = fn;
+	n->u.assign.nvalues = 1;
+	return n;
+}
+
+/* The C form after its init:  ';' [ expr ] ';' [ expr_stmt ] ')' block */
+static struct kp_ast_node *finish_cfor(struct kp_parser *p, struct kp_pos pos,
+				       struct kp_pos open,
+				       struct kp_ast_node *init)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_CFOR, pos);
+
+	n->u.cfor.init = init;
+	expect(p, KP_TK_SEMI);
+	if (!check(p, KP_TK_SEMI))
+		n->u.cfor.cond = parse_expr(p);
+	expect(p, KP_TK_SEMI);
+	if (!check(p, KP_TK_RPAREN))
+		n->u.cfor.post = parse_expr_stmt(p);
+	expect_closing(p, KP_TK_RPAREN, KP_TK_LPAREN, open);
+	n->u.cfor.body = parse_loop_body(p);
+	return n;
+}
+
+/* The numeric form once "NAME = exprlist" is parsed: ')' block */
+static struct kp_ast_node *finish_numfor(struct kp_parser *p,
+					 struct kp_pos pos, struct kp_pos open,
+					 struct kp_ast_node *assign)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_NUMFOR, pos);
+	struct kp_ast_node *v = assign->u.assign.values;
+
+	if (assign->u.assign.nvalues < 2 || assign->u.assign.nvalues > 3)
+		fail(p, assign->pos, KP_MSG_FOR_VALUES,
+		     assign->u.assign.nvalues);
+	n->u.numfor.var = assign->u.assign.targets;
+	n->u.numfor.first = v;
+	n->u.numfor.last = v->next;
+	n->u.numfor.step = v->next->next;
+	expect_closing(p, KP_TK_RPAREN, KP_TK_LPAREN, open);
+	n->u.numfor.body = parse_loop_body(p);
+	return n;
+}
+
+/* "for (k, v in pairs(t))" needs tables, which do not exist yet. */
+static _Noreturn void refuse_for_in(struct kp_parser *p, struct kp_pos pos)
+{
+	fail(p, pos, KP_MSG_NOT_SUPPORTED,
+	     "'for ... in' (iterating over a table)");
+}
+
+/*
+ * The head of a for loop that starts with a NAME, up to its ')':
+ *   NAME '=' expr ',' expr [ ',' expr ]      the numeric form
+ *   NAME { ',' NAME } 'in' ...               refused for now
+ *   otherwise an expr_stmt, the init of the C form
+ */
+static struct kp_ast_node *parse_for_name(struct kp_parser *p,
+					  struct kp_pos pos, struct kp_pos open)
+{
+	struct kp_ast_node *first = new_name(p), *n, **tail;
+	bool bare = true;
+	unsigned depth;
+
+	if (check(p, KP_TK_IN))
+		refuse_for_in(p, pos);
+	if (!check(p, KP_TK_ASSIGN) && !check(p, KP_TK_COMMA)) {
+		n = parse_suffixes(p, first, &bare);
+		return finish_cfor(p, pos, open, finish_expr_stmt(p, n, bare));
+	}
+	n = new_node(p, KP_AST_ASSIGN, first->pos);
+	tail = &n->u.assign.targets;
+	append(&tail, first, &n->u.assign.ntargets);
+	while (accept(p, KP_TK_COMMA)) {
+		append(&tail, new_name(p), &n->u.assign.ntargets);
+		if (check(p, KP_TK_IN))
+			refuse_for_in(p, pos);
+	}
+	expect(p, KP_TK_ASSIGN);
+	n->u.assign.values = parse_exprlist(p, &n->u.assign.nvalues, &depth);
+	if (n->u.assign.ntargets == 1 && check(p, KP_TK_RPAREN))
+		return finish_numfor(p, pos, open, n);
+	return finish_cfor(p, pos, open, n);
+}
+
+/*
+ * for_stmt := 'for' '(' for_head ')' block
+ * for_head := NAME '=' expr ',' expr [ ',' expr ]           numeric
+ *           | NAME { ',' NAME } 'in' ...                    not yet
+ *           | [ var_stmt | expr_stmt ] ';' [ expr ] ';' [ expr_stmt ]
+ * The numeric loop's NAME, and names declared by var in the C form's
+ * init, are locals of the loop.
+ */
+static struct kp_ast_node *parse_for(struct kp_parser *p)
+{
+	struct kp_pos pos = p->tok.pos, open;
+	struct kp_ast_node *init = NULL;
+
+	next(p);
+	open = p->tok.pos;
+	expect(p, KP_TK_LPAREN);
+	if (check(p, KP_TK_NAME))
+		return parse_for_name(p, pos, open);
+	if (check(p, KP_TK_VAR))
+		init = parse_var(p);
+	else if (!check(p, KP_TK_SEMI))
+		init = parse_expr_stmt(p);
+	return finish_cfor(p, pos, open, init);
+}
+
 /* "tick-1s {" and "profile-1ms {": a name glued to a '-'. */
 static bool at_timer_block(struct kp_parser *p)
 {
@@ -633,8 +895,9 @@ static bool at_timer_block(struct kp_parser *p)
 }
 
 /*
- * statement := var_stmt | if_stmt | while_stmt | jump_stmt | expr_stmt
- *            -- and, later, function, return, for, repeat and probes
+ * statement := var_stmt | if_stmt | while_stmt | repeat_stmt | for_stmt
+ *            | jump_stmt | return_stmt | function_stmt | expr_stmt
+ *            -- and, later, probes
  */
 static struct kp_ast_node *parse_statement(struct kp_parser *p)
 {
@@ -645,13 +908,17 @@ static struct kp_ast_node *parse_statement(struct kp_parser *p)
 		return parse_if(p);
 	case KP_TK_WHILE:
 		return parse_while(p);
+	case KP_TK_REPEAT:
+		return parse_repeat(p);
+	case KP_TK_FOR:
+		return parse_for(p);
 	case KP_TK_BREAK:
 	case KP_TK_CONTINUE:
 		return parse_jump(p);
-	case KP_TK_FUNCTION:
 	case KP_TK_RETURN:
-	case KP_TK_FOR:
-	case KP_TK_REPEAT:
+		return parse_return(p);
+	case KP_TK_FUNCTION:
+		return parse_function_stmt(p);
 	case KP_TK_TRACE:
 	case KP_TK_TRACE_END: {
 		char what[32];

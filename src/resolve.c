@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * resolve.c - the resolver: numbers the script's globals, binds every
- * name to a global slot or a built-in, and checks built-in call arities.
+ * resolve.c - the resolver: tells locals from globals, numbers both,
+ * binds every name to a local, a global slot or a built-in, refuses
+ * names of enclosing functions' locals, and checks built-in arities.
  *
- * Two walks over the tree.  The first collects every name that is
- * assigned or declared anywhere: those are the globals, numbered in order
- * of first appearance (ktap 0.4: assigning creates a global, so a read
- * may come textually before the assignment, as in a loop).  The second
- * binds each use.  Lookup order for a name: script global, built-in
- * (uapi/ktap_builtins.h), tapset hook; then it is undefined.
- *
- * For now `var` inside a block also declares a global: locals arrive
- * with functions and probe bodies, which give them a frame to live in.
+ * Two walks over the tree.  The first follows the scopes: a `var` in
+ * any block (a function body, a loop, an if arm...) declares locals of
+ * that block, numbered per function, each visible from the statement
+ * after its declaration to the end of the block; parameters and for
+ * loop variables are locals too.  Every use of a name in scope binds to
+ * that local.  A name found only among the locals of an enclosing
+ * function is an error: there are no closures.  Every other name that
+ * is assigned (or declared by `var` at the top level) is a global,
+ * numbered in order of first appearance (ktap 0.4: assigning creates a
+ * global, so a read may come textually before the assignment, as in a
+ * loop or in a function defined before the assignment runs).
+ * The second walk binds the remaining uses.  Lookup order for a name:
+ * local, script global, built-in (uapi/ktap_builtins.h), tapset hook;
+ * then it is undefined.
  *
  * Errors are reported and the walk goes on (it cannot loop), so the
  * caller just checks the error count.
@@ -94,6 +100,13 @@ static void map_grow(struct kp_res_map *m)
 
 /* ---- the resolver ----------------------------------------------------- */
 
+/* A local in scope: the scope stack holds them innermost last. */
+struct kp_res_local {
+	const char *name;
+	unsigned id;		/* number within its function */
+	unsigned func;		/* nesting level of that function, 0: top */
+};
+
 struct kp_resolver {
 	struct kp_diag *diag;
 	struct kp_ast_arena *arena;
@@ -102,72 +115,272 @@ struct kp_resolver {
 	const char **names;	/* by slot */
 	unsigned nnames;
 	unsigned names_cap;
+	struct kp_res_local *scope;	/* the locals in scope */
+	unsigned nscope, scope_cap;
+	unsigned func;		/* nesting level of the function being walked */
+	unsigned nlocals;	/* locals numbered so far in that function */
+	bool top_block;		/* walking the top level's own statements */
 };
 
-static void declare(struct kp_resolver *r, const struct kp_ast_node *name)
+static void declare_global(struct kp_resolver *r, struct kp_ast_node *name)
 {
 	struct kp_res_entry *e;
 
 	if ((r->globals.count + 1) * 2 > r->globals.cap)
 		map_grow(&r->globals);
 	e = map_find(&r->globals, name->u.name.id);
-	if (e->name)
-		return;
-	if (r->nnames >= KTAP_MAX_GLOBALS) {
-		kp_diag_error(r->diag, name->pos, KP_MSG_TOO_MANY_GLOBALS,
-			      KTAP_MAX_GLOBALS);
-		return;
+	if (!e->name) {
+		if (r->nnames >= KTAP_MAX_GLOBALS) {
+			kp_diag_error(r->diag, name->pos,
+				      KP_MSG_TOO_MANY_GLOBALS,
+				      KTAP_MAX_GLOBALS);
+			return;
+		}
+		if (r->nnames == r->names_cap) {
+			r->names_cap = r->names_cap ? r->names_cap * 2 : 32;
+			r->names = kp_diag_xrealloc(r->names, r->names_cap *
+						    sizeof(*r->names));
+		}
+		e->name = name->u.name.id;
+		e->slot = r->nnames;
+		r->globals.count++;
+		r->names[r->nnames++] = e->name;
 	}
-	if (r->nnames == r->names_cap) {
-		r->names_cap = r->names_cap ? r->names_cap * 2 : 32;
-		r->names = kp_diag_xrealloc(r->names,
-					    r->names_cap * sizeof(*r->names));
-	}
-	e->name = name->u.name.id;
-	e->slot = r->nnames;
-	r->globals.count++;
-	r->names[r->nnames++] = e->name;
+	name->u.name.sym.kind = KP_SYM_GLOBAL;
+	name->u.name.sym.index = e->slot;
 }
 
-static void declare_list(struct kp_resolver *r, const struct kp_ast_node *s);
-
-/* First walk: every assigned or declared name becomes a global. */
-static void declare_stmt(struct kp_resolver *r, const struct kp_ast_node *s)
+/* Brings a new local into scope; `name` is its declaring NAME node. */
+static void declare_local(struct kp_resolver *r, struct kp_ast_node *name)
 {
-	const struct kp_ast_node *n;
+	if (r->nscope == r->scope_cap) {
+		r->scope_cap = r->scope_cap ? r->scope_cap * 2 : 32;
+		r->scope = kp_diag_xrealloc(r->scope,
+					    r->scope_cap * sizeof(*r->scope));
+	}
+	r->scope[r->nscope].name = name->u.name.id;
+	r->scope[r->nscope].id = r->nlocals;
+	r->scope[r->nscope].func = r->func;
+	r->nscope++;
+	name->u.name.sym.kind = KP_SYM_LOCAL;
+	name->u.name.sym.index = r->nlocals++;
+}
+
+/*
+ * Binds a NAME node to the innermost local of that name, if any, and
+ * returns true; a local of an enclosing function is reported.
+ */
+static bool bind_local(struct kp_resolver *r, struct kp_ast_node *n)
+{
+	unsigned i;
+
+	for (i = r->nscope; i-- > 0;) {
+		if (strcmp(r->scope[i].name, n->u.name.id))
+			continue;
+		if (r->scope[i].func != r->func) {
+			kp_diag_error(r->diag, n->pos, KP_MSG_CAPTURE,
+				      n->u.name.id);
+			return true;
+		}
+		n->u.name.sym.kind = KP_SYM_LOCAL;
+		n->u.name.sym.index = r->scope[i].id;
+		return true;
+	}
+	return false;
+}
+
+/* A name being assigned: the local in scope, else a global. */
+static void bind_target(struct kp_resolver *r, struct kp_ast_node *n)
+{
+	if (!bind_local(r, n))
+		declare_global(r, n);
+}
+
+static void scope_stmt(struct kp_resolver *r, struct kp_ast_node *s);
+static void scope_expr(struct kp_resolver *r, struct kp_ast_node *e);
+
+/* A nested block: its locals end with it; `var` in it declares locals. */
+static void scope_block(struct kp_resolver *r, struct kp_ast_node *block)
+{
+	unsigned nscope = r->nscope;
+	bool top = r->top_block;
+	struct kp_ast_node *s;
+
+	r->top_block = false;
+	for (s = block->u.block.stmts; s; s = s->next)
+		scope_stmt(r, s);
+	r->top_block = top;
+	r->nscope = nscope;
+}
+
+/* A function: its parameters, then its body, with its own numbering. */
+static void scope_function(struct kp_resolver *r, struct kp_ast_node *fn)
+{
+	unsigned nscope = r->nscope, nlocals = r->nlocals, first = r->nscope;
+	bool top = r->top_block;
+	struct kp_ast_node *param;
+	unsigned i;
+
+	r->func++;
+	r->nlocals = 0;
+	r->top_block = false;
+	for (param = fn->u.func.params; param; param = param->next) {
+		for (i = first; i < r->nscope; i++)
+			if (!strcmp(r->scope[i].name, param->u.name.id))
+				kp_diag_error(r->diag, param->pos,
+					      KP_MSG_DUPLICATE_PARAM,
+					      param->u.name.id);
+		declare_local(r, param);
+	}
+	scope_block(r, fn->u.func.body);
+	fn->u.func.nlocals = r->nlocals;
+	r->func--;
+	r->nlocals = nlocals;
+	r->top_block = top;
+	r->nscope = nscope;
+}
+
+/* First walk, expressions: bind names that are locals in scope. */
+static void scope_expr(struct kp_resolver *r, struct kp_ast_node *e)
+{
+	struct kp_ast_node *arg;
+
+	switch (e->kind) {
+	case KP_AST_NAME:
+		bind_local(r, e);
+		break;
+	case KP_AST_BINARY:
+		scope_expr(r, e->u.bin.l);
+		scope_expr(r, e->u.bin.r);
+		break;
+	case KP_AST_UNARY:
+		scope_expr(r, e->u.un.e);
+		break;
+	case KP_AST_CALL:
+		scope_expr(r, e->u.call.fn);
+		for (arg = e->u.call.args; arg; arg = arg->next)
+			scope_expr(r, arg);
+		break;
+	case KP_AST_FUNCTION:
+		scope_function(r, e);
+		break;
+	default:	/* literals */
+		break;
+	}
+}
+
+static void scope_exprs(struct kp_resolver *r, struct kp_ast_node *e)
+{
+	for (; e; e = e->next)
+		scope_expr(r, e);
+}
+
+/*
+ * var a, b = e1, e2: the values are resolved before the names come into
+ * scope, so `var x = x` reads the outer x.  At the top level's own
+ * statements `var` declares globals (LANGUAGE.md).
+ */
+static void scope_var(struct kp_resolver *r, struct kp_ast_node *s)
+{
+	struct kp_ast_node *n;
+
+	scope_exprs(r, s->u.assign.values);
+	for (n = s->u.assign.targets; n; n = n->next) {
+		if (r->top_block)
+			declare_global(r, n);
+		else
+			declare_local(r, n);
+	}
+}
+
+/* for (i = first, last, step): i is a local of the loop only. */
+static void scope_numfor(struct kp_resolver *r, struct kp_ast_node *s)
+{
+	unsigned nscope = r->nscope;
+
+	scope_expr(r, s->u.numfor.first);
+	scope_expr(r, s->u.numfor.last);
+	if (s->u.numfor.step)
+		scope_expr(r, s->u.numfor.step);
+	declare_local(r, s->u.numfor.var);
+	scope_block(r, s->u.numfor.body);
+	r->nscope = nscope;
+}
+
+/* for (init; cond; post): what init declares is a local of the loop. */
+static void scope_cfor(struct kp_resolver *r, struct kp_ast_node *s)
+{
+	unsigned nscope = r->nscope;
+	bool top = r->top_block;
+
+	r->top_block = false;
+	if (s->u.cfor.init)
+		scope_stmt(r, s->u.cfor.init);
+	if (s->u.cfor.cond)
+		scope_expr(r, s->u.cfor.cond);
+	if (s->u.cfor.post)
+		scope_stmt(r, s->u.cfor.post);
+	scope_block(r, s->u.cfor.body);
+	r->top_block = top;
+	r->nscope = nscope;
+}
+
+/* First walk, statements: scopes, locals, and which names are globals. */
+static void scope_stmt(struct kp_resolver *r, struct kp_ast_node *s)
+{
+	struct kp_ast_node *n;
 
 	switch (s->kind) {
+	case KP_AST_EXPR_STMT:
+	case KP_AST_RETURN:
+		if (s->u.expr.e)
+			scope_expr(r, s->u.expr.e);
+		break;
 	case KP_AST_VAR:
+		scope_var(r, s);
+		break;
 	case KP_AST_ASSIGN:
+		scope_exprs(r, s->u.assign.values);
 		for (n = s->u.assign.targets; n; n = n->next)
-			declare(r, n);
+			bind_target(r, n);
 		break;
 	case KP_AST_COMPOUND:
+		scope_expr(r, s->u.compound.value);
+		/* fall through */
 	case KP_AST_INCDEC:
-		declare(r, s->u.compound.target);
+		bind_target(r, s->u.compound.target);
 		break;
 	case KP_AST_BLOCK:
-		declare_list(r, s->u.block.stmts);
+		scope_block(r, s);
 		break;
 	case KP_AST_IF:
-		for (n = s->u.if_.arms; n; n = n->next)
-			declare_stmt(r, n->u.loop.body);
+		for (n = s->u.if_.arms; n; n = n->next) {
+			scope_expr(r, n->u.loop.cond);
+			scope_block(r, n->u.loop.body);
+		}
 		if (s->u.if_.els)
-			declare_stmt(r, s->u.if_.els);
+			scope_block(r, s->u.if_.els);
 		break;
 	case KP_AST_WHILE:
-		declare_stmt(r, s->u.loop.body);
+		scope_expr(r, s->u.loop.cond);
+		scope_block(r, s->u.loop.body);
 		break;
-	default:
+	case KP_AST_REPEAT:
+		scope_block(r, s->u.loop.body);
+		scope_expr(r, s->u.loop.cond);
+		break;
+	case KP_AST_NUMFOR:
+		scope_numfor(r, s);
+		break;
+	case KP_AST_CFOR:
+		scope_cfor(r, s);
+		break;
+	default:	/* break, continue */
 		break;
 	}
 }
 
-static void declare_list(struct kp_resolver *r, const struct kp_ast_node *s)
-{
-	for (; s; s = s->next)
-		declare_stmt(r, s);
-}
+/* ---- the second walk: globals, built-ins, tapsets ---------------------- */
 
 /* Asks the tapset hook, if there is one; see kp_res_tapset_lookup_fn. */
 static bool lookup_tapset(struct kp_resolver *r, const char *name,
@@ -178,7 +391,7 @@ static bool lookup_tapset(struct kp_resolver *r, const char *name,
 	return r->hooks->tapset_lookup(r->hooks->ctx, name, is_call, sym);
 }
 
-/* Binds a NAME node; true if it is a script global. */
+/* Binds a NAME node to a script global; true if it is one. */
 static bool bind_global(struct kp_resolver *r, struct kp_ast_node *n)
 {
 	struct kp_res_entry *e;
@@ -197,10 +410,10 @@ static void resolve_name(struct kp_resolver *r, struct kp_ast_node *n)
 {
 	char what[96];
 
-	if (bind_global(r, n))
+	if (n->u.name.sym.kind != KP_SYM_UNRESOLVED || bind_global(r, n))
 		return;
 	if (kp_res_builtin_id(n->u.name.id) >= 0) {
-		/* Function values come with functions. */
+		/* Built-ins are called by id, they have no function value. */
 		snprintf(what, sizeof(what),
 			 "using the built-in function '%s' as a value",
 			 n->u.name.id);
@@ -255,37 +468,50 @@ static void check_arity(struct kp_resolver *r, const struct kp_ast_node *n,
 		      nargs);
 }
 
+static void resolve_expr(struct kp_resolver *r, struct kp_ast_node *e);
+
+/*
+ * name(...): a variable (local or script global) holding a function
+ * wins over a built-in of the same name, as a Lua global would.
+ */
 static void resolve_call(struct kp_resolver *r, struct kp_ast_node *n)
 {
-	struct kp_res_entry *e = NULL;
-	char what[96];
+	struct kp_ast_node *fn = n->u.call.fn;
 	int id;
 
-	if (r->globals.cap)
-		e = map_find(&r->globals, n->u.call.id);
-	if (e && e->name) {
-		/* Calls through variables come with function values. */
-		snprintf(what, sizeof(what), "calling the variable '%s'",
-			 n->u.call.id);
-		kp_diag_error(r->diag, n->pos, KP_MSG_NOT_SUPPORTED, what);
+	if (fn->kind != KP_AST_NAME || fn->u.name.sym.kind != KP_SYM_UNRESOLVED ||
+	    bind_global(r, fn)) {
+		resolve_expr(r, fn);
 		return;
 	}
-	id = kp_res_builtin_id(n->u.call.id);
+	id = kp_res_builtin_id(fn->u.name.id);
 	if (id >= 0) {
 		n->u.call.sym.kind = KP_SYM_BUILTIN;
 		n->u.call.sym.index = (unsigned)id;
 		check_arity(r, n, id);
 		return;
 	}
-	if (lookup_tapset(r, n->u.call.id, true, &n->u.call.sym))
+	if (lookup_tapset(r, fn->u.name.id, true, &n->u.call.sym))
 		return;
-	kp_diag_error(r->diag, n->pos, KP_MSG_UNDEFINED_FUNC, n->u.call.id);
+	kp_diag_error(r->diag, n->pos, KP_MSG_UNDEFINED_FUNC, fn->u.name.id);
+}
+
+static void resolve_stmt(struct kp_resolver *r, struct kp_ast_node *s);
+
+static void resolve_list(struct kp_resolver *r, struct kp_ast_node *s)
+{
+	for (; s; s = s->next)
+		resolve_stmt(r, s);
+}
+
+static void resolve_exprs(struct kp_resolver *r, struct kp_ast_node *e)
+{
+	for (; e; e = e->next)
+		resolve_expr(r, e);
 }
 
 static void resolve_expr(struct kp_resolver *r, struct kp_ast_node *e)
 {
-	struct kp_ast_node *arg;
-
 	switch (e->kind) {
 	case KP_AST_NAME:
 		resolve_name(r, e);
@@ -298,38 +524,34 @@ static void resolve_expr(struct kp_resolver *r, struct kp_ast_node *e)
 		resolve_expr(r, e->u.un.e);
 		break;
 	case KP_AST_CALL:
-		for (arg = e->u.call.args; arg; arg = arg->next)
-			resolve_expr(r, arg);
+		resolve_exprs(r, e->u.call.args);
 		resolve_call(r, e);
+		break;
+	case KP_AST_FUNCTION:
+		resolve_list(r, e->u.func.body->u.block.stmts);
 		break;
 	default:	/* literals */
 		break;
 	}
 }
 
-static void resolve_list(struct kp_resolver *r, struct kp_ast_node *s);
-
-/* Second walk: bind every name read, assigned or called. */
+/* Second walk: bind every name read or called; targets are bound. */
 static void resolve_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 {
 	struct kp_ast_node *n;
 
 	switch (s->kind) {
 	case KP_AST_EXPR_STMT:
-		resolve_expr(r, s->u.expr.e);
+	case KP_AST_RETURN:
+		if (s->u.expr.e)
+			resolve_expr(r, s->u.expr.e);
 		break;
 	case KP_AST_VAR:
 	case KP_AST_ASSIGN:
-		for (n = s->u.assign.values; n; n = n->next)
-			resolve_expr(r, n);
-		for (n = s->u.assign.targets; n; n = n->next)
-			bind_global(r, n);
+		resolve_exprs(r, s->u.assign.values);
 		break;
 	case KP_AST_COMPOUND:
 		resolve_expr(r, s->u.compound.value);
-		/* fall through */
-	case KP_AST_INCDEC:
-		bind_global(r, s->u.compound.target);
 		break;
 	case KP_AST_BLOCK:
 		resolve_list(r, s->u.block.stmts);
@@ -343,18 +565,29 @@ static void resolve_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 			resolve_stmt(r, s->u.if_.els);
 		break;
 	case KP_AST_WHILE:
+	case KP_AST_REPEAT:
 		resolve_expr(r, s->u.loop.cond);
 		resolve_stmt(r, s->u.loop.body);
 		break;
-	default:	/* break, continue */
+	case KP_AST_NUMFOR:
+		resolve_expr(r, s->u.numfor.first);
+		resolve_expr(r, s->u.numfor.last);
+		if (s->u.numfor.step)
+			resolve_expr(r, s->u.numfor.step);
+		resolve_stmt(r, s->u.numfor.body);
+		break;
+	case KP_AST_CFOR:
+		if (s->u.cfor.init)
+			resolve_stmt(r, s->u.cfor.init);
+		if (s->u.cfor.cond)
+			resolve_expr(r, s->u.cfor.cond);
+		if (s->u.cfor.post)
+			resolve_stmt(r, s->u.cfor.post);
+		resolve_stmt(r, s->u.cfor.body);
+		break;
+	default:	/* break, continue, INCDEC (its target is bound) */
 		break;
 	}
-}
-
-static void resolve_list(struct kp_resolver *r, struct kp_ast_node *s)
-{
-	for (; s; s = s->next)
-		resolve_stmt(r, s);
 }
 
 int kp_res_resolve(struct kp_ast_node *chunk, struct kp_diag *diag,
@@ -362,16 +595,25 @@ int kp_res_resolve(struct kp_ast_node *chunk, struct kp_diag *diag,
 		   const struct kp_res_hooks *hooks,
 		   struct kp_res_result *out)
 {
-	struct kp_resolver r = { diag, arena, hooks, { NULL, 0, 0 }, NULL, 0, 0 };
+	struct kp_resolver r;
 	unsigned errors = diag->nerrors;
+	struct kp_ast_node *s;
 
-	declare_stmt(&r, chunk);
+	memset(&r, 0, sizeof(r));
+	r.diag = diag;
+	r.arena = arena;
+	r.hooks = hooks;
+	r.top_block = true;
+	for (s = chunk->u.block.stmts; s; s = s->next)
+		scope_stmt(&r, s);
 	resolve_stmt(&r, chunk);
 	out->nglobals = r.nnames;
+	out->nlocals = r.nlocals;
 	out->globals = kp_ast_alloc(arena, (r.nnames + 1) * sizeof(*out->globals));
 	if (r.nnames)
 		memcpy(out->globals, r.names, r.nnames * sizeof(*r.names));
 	free(r.names);
 	free(r.globals.entries);
+	free(r.scope);
 	return diag->nerrors > errors ? -1 : 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * resolve.h - the resolver: decides what every name in the tree stands
- * for (global slot, built-in, later local or tapset) and checks calls.
+ * for (local, global slot, built-in, later tapset) and checks calls.
  */
 #ifndef KP_RESOLVE_H
 #define KP_RESOLVE_H
@@ -31,12 +31,13 @@ struct kp_res_hooks {
 struct kp_res_result {
 	const char **globals;	/* name of each global slot, in the arena */
 	unsigned nglobals;
+	unsigned nlocals;	/* locals of the top level (in its blocks) */
 };
 
 /*
  * Resolves every name of `chunk` in place (the sym fields of NAME and
- * CALL nodes).  Returns 0, or -1 after reporting through `diag`.
- * `hooks` may be NULL.
+ * CALL nodes, and nlocals of FUNCTION nodes).  Returns 0, or -1 after
+ * reporting through `diag`.  `hooks` may be NULL.
  */
 int kp_res_resolve(struct kp_ast_node *chunk, struct kp_diag *diag,
 		   struct kp_ast_arena *arena,

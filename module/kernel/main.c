@@ -15,6 +15,7 @@ struct kp_ceilings kp_ceilings = {
 	.max_insns = 100000000,		/* about a second of bytecode */
 	.max_memory = 256UL << 20,
 	.max_string = 65536,
+	.max_depth = 10000,		/* memory is bounded by max_memory */
 	.output_size = 1U << 20,
 };
 
@@ -24,6 +25,8 @@ module_param_named(max_memory, kp_ceilings.max_memory, ulong, 0644);
 MODULE_PARM_DESC(max_memory, "Highest session memory limit in bytes");
 module_param_named(max_string, kp_ceilings.max_string, uint, 0644);
 MODULE_PARM_DESC(max_string, "Highest string length limit in bytes");
+module_param_named(max_depth, kp_ceilings.max_depth, uint, 0644);
+MODULE_PARM_DESC(max_depth, "Highest call depth limit a session may ask for");
 module_param_named(output_size, kp_ceilings.output_size, uint, 0644);
 MODULE_PARM_DESC(output_size, "Bytes of output buffer per session");
 

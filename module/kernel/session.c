@@ -104,6 +104,7 @@ static int kp_resolve_limits(const struct ktap_limits *req,
 	lim->max_insns = req->max_insns ?: KP_DEFAULT_MAX_INSNS;
 	lim->max_memory = req->max_memory ?: KP_DEFAULT_MAX_MEMORY;
 	lim->max_string = req->max_string ?: KP_DEFAULT_MAX_STRING;
+	lim->max_depth = req->max_depth ?: KP_DEFAULT_MAX_DEPTH;
 	if (lim->max_insns > kp_ceilings.max_insns)
 		snprintf(err, KP_ERR_MAX, "instruction limit %llu is above the module's ceiling %lu (module parameter ktapvm.max_insns)",
 			 lim->max_insns, kp_ceilings.max_insns);
@@ -113,6 +114,9 @@ static int kp_resolve_limits(const struct ktap_limits *req,
 	else if (lim->max_string > kp_ceilings.max_string)
 		snprintf(err, KP_ERR_MAX, "string limit %u is above the module's ceiling %u (module parameter ktapvm.max_string)",
 			 lim->max_string, kp_ceilings.max_string);
+	else if (lim->max_depth > kp_ceilings.max_depth)
+		snprintf(err, KP_ERR_MAX, "call depth limit %u is above the module's ceiling %u (module parameter ktapvm.max_depth)",
+			 lim->max_depth, kp_ceilings.max_depth);
 	else
 		return 0;
 	return -E2BIG;

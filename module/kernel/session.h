@@ -14,6 +14,7 @@ struct kp_ceilings {
 	unsigned long max_insns;
 	unsigned long max_memory;
 	unsigned int max_string;
+	unsigned int max_depth;
 	unsigned int output_size;
 };
 

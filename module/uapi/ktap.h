@@ -48,7 +48,7 @@ struct ktap_limits {
 	__u64 max_insns;	/* instructions per invocation */
 	__u64 max_memory;	/* bytes of session heap */
 	__u32 max_string;	/* bytes in one string value */
-	__u32 reserved;
+	__u32 max_depth;	/* nested script function calls (ABI 1.1) */
 };
 
 /*
@@ -191,6 +191,10 @@ struct ktap_const_header {
  *   JMP   sBx jump offset            LIT  literal 0..255 (B or C)
  *   BIF   built-in function id       INT  sBx literal integer
  *   ARG   argument count n: registers A+1..A+n must be in the frame
+ *   PRO   prototype index (Bx) of a function, 1..nprotos-1 (proto 0 is
+ *         the top level, never a value)
+ *   FOR   A: the first of the four registers A..A+3 of a numeric for
+ *         loop (index, iterations left, step, the loop variable)
  */
 enum ktap_operand_mode {
 	KTAP_MODE_NONE,
@@ -202,12 +206,14 @@ enum ktap_operand_mode {
 	KTAP_MODE_BIF,
 	KTAP_MODE_INT,
 	KTAP_MODE_ARG,
+	KTAP_MODE_PRO,
+	KTAP_MODE_FOR,
 };
 
 /* The modes that fill the 16-bit Bx field (ABx layout). */
 #define KTAP_MODE_IS_BX(m) \
 	((m) == KTAP_MODE_KST || (m) == KTAP_MODE_GBL || \
-	 (m) == KTAP_MODE_JMP || (m) == KTAP_MODE_INT)
+	 (m) == KTAP_MODE_JMP || (m) == KTAP_MODE_INT || (m) == KTAP_MODE_PRO)
 
 /*
  * The opcodes.  ktap_opcodes.h is the one table of them (an X-macro
@@ -222,6 +228,13 @@ enum ktap_opcode {
 };
 
 /*
+ * The ABI minor that introduced an opcode, so a tool can state in the
+ * chunk header the lowest module minor its chunk needs (opcodes are only
+ * ever appended, so the first opcode of each minor is enough).
+ */
+#define KTAP_OP_MINOR(op)	((op) >= KTAP_OP_FUNC ? 1 : 0)
+
+/*
  * Built-in functions, from the ktap_builtins.h table.  Ids are positions
  * in that table and are part of the ABI: append only.
  */
@@ -230,5 +243,8 @@ enum ktap_builtin {
 #include "ktap_builtins.h"
 	KTAP_BIF__COUNT
 };
+
+/* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
+#define KTAP_BIF_MINOR(id)	((id) >= KTAP_BIF_PRINTF ? 1 : 0)
 
 #endif /* _UAPI_KTAP_H */

@@ -3,8 +3,8 @@
  * The opcode table of the ktap bytecode, part of the ABI in ktap.h.
  *
  * One line per opcode: KTAP_OP(name, mode of A, mode of B or Bx, mode
- * of C) and what it does.  A Bx mode (KST, GBL, JMP, INT) in the B column
- * means the ABx layout, and C is then NONE.  Opcode numbers are line
+ * of C) and what it does.  A Bx mode (KST, GBL, JMP, INT, PRO) in the B
+ * column means the ABx layout, and C is then NONE.  Opcode numbers are line
  * positions: append new opcodes and bump KTAP_ABI_MINOR.
  *
  * This is an X-macro include file: define KTAP_OP, include it; it
@@ -39,6 +39,21 @@ KTAP_OP(JMP,     NONE, JMP,  NONE)	/* pc += sBx */
 KTAP_OP(JMPF,    REG,  JMP,  NONE)	/* if !R[A] then pc += sBx */
 KTAP_OP(JMPT,    REG,  JMP,  NONE)	/* if R[A] then pc += sBx */
 KTAP_OP(CALLB,   REG,  BIF,  ARG)	/* R[A] := bif[B](R[A+1..A+C]) */
-KTAP_OP(RET,     NONE, NONE, NONE)	/* end this invocation */
+KTAP_OP(RET,     NONE, NONE, NONE)	/* return nil (top level: end) */
+/*
+ * ABI 1.1: functions and numeric for loops.
+ * CALL runs R[A] on a new frame whose registers 0..B-1 are the caller's
+ * R[A+1..A+B]: parameters without an argument are nil, arguments beyond
+ * the parameters are dropped.  The callee's RET1 (RET: nil) puts its
+ * value into the caller's R[A].
+ * A numeric for keeps R[A] index, R[A+1] iterations left, R[A+2] step,
+ * R[A+3] the loop variable.  FORPREP takes R[A..A+2] as first, last,
+ * step: all numbers, step not 0, else a runtime error.
+ */
+KTAP_OP(FUNC,    REG,  PRO,  NONE)	/* R[A] := the function of proto Bx */
+KTAP_OP(CALL,    REG,  ARG,  NONE)	/* R[A] := R[A](R[A+1..A+B]) */
+KTAP_OP(RET1,    REG,  NONE, NONE)	/* return R[A] (top level: end) */
+KTAP_OP(FORPREP, FOR,  JMP,  NONE)	/* set up; if no iteration: pc += sBx */
+KTAP_OP(FORLOOP, FOR,  JMP,  NONE)	/* if iterations left: step, pc += sBx */
 
 #undef KTAP_OP

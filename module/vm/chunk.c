@@ -135,6 +135,10 @@ static int kp_read_proto(struct kp_reader *rd, const struct kp_vm_limits *lim,
 	if (ph.nregs > KTAP_MAX_REGS || ph.nparams > ph.nregs)
 		return kp_load_fail(rd, "function %u: frame of %u registers with %u parameters (max %u)",
 				    index, ph.nregs, ph.nparams, KTAP_MAX_REGS);
+	if (index == 0 && ph.nparams)
+		return kp_load_fail(rd, "function 0 (the top level) has %u parameters, must have none",
+				    ph.nparams);
+	p->index = index;
 	p->ncode = ph.ncode;
 	p->nconsts = ph.nconsts;
 	p->nparams = ph.nparams;

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The interpreter: runs one function's verified bytecode over a register
- * frame.  Dispatch is a computed goto through a table generated from the
- * opcode X-macro (a switch where the compiler lacks labels-as-values).
- * Because the verifier proved every operand in range, handlers index
- * registers, constants and globals without checks; they only check what
- * depends on runtime values (types, division by zero, limits).
+ * The interpreter: runs verified bytecode over register frames on the
+ * value stack.  Dispatch is a computed goto through a table generated
+ * from the opcode X-macro (a switch where the compiler lacks
+ * labels-as-values).  Because the verifier proved every operand in
+ * range, handlers index registers, constants, globals and prototypes
+ * without checks; they only check what depends on runtime values (types,
+ * division by zero, limits).
+ *
+ * A script call never recurses in C (the kernel stack is 16 KiB): CALL
+ * saves the caller's proto, pc and frame in vm->frames and switches the
+ * dispatch loop's state to the callee; RET switches back.  So one budget
+ * of instructions covers the whole invocation, calls included.
  */
 #include "vm.h"
 #include "str.h"
@@ -39,9 +45,13 @@ static bool kp_equal(const struct kp_value *b, const struct kp_value *c)
 		return b->b == c->b;
 	case KP_TNUM:
 		return b->n == c->n;
-	default:
+	case KP_TSTR:
 		return b->s == c->s || (b->s->len == c->s->len &&
 			!memcmp(b->s->data, c->s->data, b->s->len));
+	case KP_TFUNC:
+		return b->fn == c->fn;
+	default:
+		return false;
 	}
 }
 
@@ -104,6 +114,56 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	return 0;
 }
 
+/*
+ * A callee's frame starts with the n arguments; its other registers,
+ * and parameters beyond the arguments, start as nil.  Arguments beyond
+ * the parameters are dropped (made nil) rather than left for the callee
+ * to find in its temporaries.
+ */
+static void kp_frame_init(struct kp_value *base, u32 nargs,
+			  const struct kp_proto *callee)
+{
+	u32 i = nargs < callee->nparams ? nargs : callee->nparams;
+
+	for (; i < callee->nregs; i++)
+		base[i] = kp_nil();
+}
+
+/*
+ * FORPREP: f[0..2] hold first, last and step.  Returns 1 when the loop
+ * runs no iteration, 0 after setting it up, or the error.  The number of
+ * iterations left is computed now, in u64, as Lua 5.4 does: stepping
+ * until the index passes `last` would wrap around near the ends of the
+ * number range and never stop.
+ */
+static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
+		       const u32 *pc, struct kp_value *f)
+{
+	static const char *const what[3] = { "initial value", "limit", "step" };
+	s64 first, last, step;
+	u64 count;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (f[i].type != KP_TNUM)
+			return kp_vm_error(vm, p, pc, "'for' %s must be a number, not a %s",
+					   what[i], kp_type_name(f[i].type));
+	first = f[0].n;
+	last = f[1].n;
+	step = f[2].n;
+	if (step == 0)
+		return kp_vm_error(vm, p, pc, "'for' step is zero");
+	if (step > 0 ? first > last : first < last)
+		return 1;
+	if (step > 0)
+		count = ((u64)last - (u64)first) / (u64)step;
+	else	/* -step as u64 without overflowing at S64_MIN */
+		count = ((u64)first - (u64)last) / ((u64)-(step + 1) + 1);
+	f[1] = kp_num((s64)count);
+	f[3] = f[0];
+	return 0;
+}
+
 #define RA	(regs[KTAP_INSN_A(insn)])
 #define RB	(regs[KTAP_INSN_B(insn)])
 #define RC	(regs[KTAP_INSN_C(insn)])
@@ -159,9 +219,11 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	} while (0)
 
 /*
- * Run proto over vm->regs.  pc always points at the instruction after
- * the one being executed, which is what jumps are relative to and what
- * kp_vm_error() uses to find the source line.
+ * Run proto (which takes no arguments) on a frame at the bottom of the
+ * value stack.  pc always points at the instruction after the one being
+ * executed, which is what jumps are relative to and what kp_vm_error()
+ * uses to find the source line.  p, k, pc and regs describe the function
+ * running now; depth counts the calls below it in vm->frames.
  */
 int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 {
@@ -170,13 +232,17 @@ int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 #define KTAP_OP(name, a, b, c) (&&op_##name),
 #include "../uapi/ktap_opcodes.h"
 	};
-	struct kp_value *regs = vm->regs;
+	struct kp_value *regs = vm->stack;
 	struct kp_value *k = p->consts;
 	const u32 *pc = p->code;
 	u64 budget = vm->limits.max_insns + 1;
+	struct kp_value result, *loop;
+	struct kp_frame *frame;
+	u32 depth = 0;
 	u32 insn;
 	int ret = 0;
 
+	kp_frame_init(regs, 0, p);
 	KP_NEXT();
 op_MOV:
 	RA = RB;
@@ -281,6 +347,74 @@ op_CALLB:
 		goto out;
 	KP_NEXT();
 op_RET:
+	result = kp_nil();
+	goto leave;
+op_FUNC:
+	RA = kp_funcv(&vm->chunk.protos[KTAP_INSN_BX(insn)]);
+	KP_NEXT();
+op_CALL:
+	if (unlikely(RA.type != KP_TFUNC)) {
+		ret = kp_vm_error(vm, p, pc, "attempt to call a %s value",
+				  kp_type_name(RA.type));
+		goto out;
+	}
+	/* The second test cannot fail (see kp_vm_alloc_stack()); cheap insurance. */
+	if (unlikely(depth == vm->limits.max_depth ||
+		     &RA + 1 + RA.fn->nregs > vm->stack_end))
+		goto stack_overflow;
+	frame = &vm->frames[depth++];
+	frame->proto = p;
+	frame->pc = pc;
+	frame->regs = regs;
+	p = RA.fn;
+	regs = &RA + 1;
+	kp_frame_init(regs, KTAP_INSN_B(insn), p);
+	k = p->consts;
+	pc = p->code;
+	KP_NEXT();
+op_RET1:
+	result = RA;
+	goto leave;
+op_FORPREP:
+	ret = kp_for_prep(vm, p, pc, &RA);
+	if (ret < 0)
+		goto out;
+	if (ret)
+		pc += KTAP_INSN_SBX(insn);
+	ret = 0;
+	KP_NEXT();
+op_FORLOOP:
+	/*
+	 * FORPREP left numbers here, unless crafted bytecode skipped it:
+	 * then stop rather than read a pointer as a number.
+	 */
+	loop = &RA;
+	if (unlikely(loop[0].type != KP_TNUM || loop[1].type != KP_TNUM ||
+		     loop[2].type != KP_TNUM)) {
+		ret = kp_vm_error(vm, p, pc, "FORLOOP without FORPREP");
+		goto out;
+	}
+	if (loop[1].n) {
+		loop[1].n = (s64)((u64)loop[1].n - 1);
+		loop[0].n = kp_arith_add(loop[0].n, loop[2].n);
+		loop[3] = loop[0];
+		pc += KTAP_INSN_SBX(insn);
+	}
+	KP_NEXT();
+leave:
+	/* A return: to the caller's frame, or out of the invocation. */
+	if (!depth)
+		goto out;
+	frame = &vm->frames[--depth];
+	regs[-1] = result;	/* the caller's CALL register */
+	p = frame->proto;
+	pc = frame->pc;
+	regs = frame->regs;
+	k = p->consts;
+	KP_NEXT();
+stack_overflow:
+	ret = kp_vm_error(vm, p, pc, "stack overflow (more than %u nested calls); raise the limit with --max-depth",
+			  vm->limits.max_depth);
 	goto out;
 insn_limit:
 	ret = kp_vm_error(vm, p, pc, "instruction limit exceeded (%llu); raise it with --max-insns",

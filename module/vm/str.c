@@ -55,6 +55,8 @@ const char *kp_type_name(u8 type)
 		return "number";
 	case KP_TSTR:
 		return "string";
+	case KP_TFUNC:
+		return "function";
 	default:
 		return "?";
 	}
@@ -77,6 +79,16 @@ const char *kp_str_text(const struct kp_value *v, char *num, u32 *len)
 	case KP_TNIL:
 		*len = 3;
 		return "nil";
+	case KP_TFUNC:
+		/*
+		 * The prototype's index as ktap -S lists it, not an address:
+		 * kernel addresses must not leak, and output stays the same
+		 * from run to run.  "function: #" plus at most 4 digits
+		 * (KTAP_MAX_PROTOS) fits KP_FMT_NUM_MAX.
+		 */
+		memcpy(num, "function: #", 11);
+		*len = 11 + kp_fmt_decimal(num + 11, v->fn->index);
+		return num;
 	default:	/* a type without a rendering yet shows its name */
 		text = kp_type_name(v->type);
 		*len = strlen(text);

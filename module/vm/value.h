@@ -5,6 +5,8 @@
  * A value is a 16-byte tagged union.  Numbers are 64-bit signed integers
  * (the kernel has no floating point).  Strings are immutable, live in the
  * session heap and carry their length, so they may contain NUL bytes.
+ * A function is its prototype: there are no closures, so two function
+ * values of one prototype cannot be told apart and compare equal.
  */
 #ifndef KP_VALUE_H
 #define KP_VALUE_H
@@ -16,7 +18,10 @@ enum kp_type {
 	KP_TBOOL,
 	KP_TNUM,
 	KP_TSTR,
+	KP_TFUNC,
 };
+
+struct kp_proto;
 
 struct kp_str {
 	u32 len;
@@ -29,6 +34,7 @@ struct kp_value {
 		bool b;
 		s64 n;
 		struct kp_str *s;
+		const struct kp_proto *fn;
 	};
 };
 
@@ -56,6 +62,12 @@ static inline struct kp_value kp_strv(struct kp_str *s)
 	return v;
 }
 
+static inline struct kp_value kp_funcv(const struct kp_proto *fn)
+{
+	struct kp_value v = { .type = KP_TFUNC, .fn = fn };
+	return v;
+}
+
 /* nil, false and 0 are false (LANGUAGE.md); everything else is true. */
 static inline bool kp_truthy(const struct kp_value *v)
 {
@@ -80,6 +92,7 @@ struct kp_proto {
 	u8 nparams;
 	u8 nregs;
 	u32 line;
+	u32 index;		/* in the chunk's table, for messages */
 	const u32 *code;
 	const u32 *lines;
 	struct kp_value *consts;

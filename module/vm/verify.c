@@ -3,18 +3,30 @@
  * The bytecode verifier.
  *
  * A chunk comes from user space and is untrusted.  Before anything runs,
- * this proves for every instruction of every function:
+ * this proves for every instruction of every function (each prototype is
+ * checked alike, the top level being just prototype 0):
  *   - the opcode exists;
  *   - each operand fits its mode from the opcode table in uapi/ktap.h:
  *     registers lie inside the function's frame, constant and global
  *     indices inside their tables, built-in ids exist, unused fields are 0;
+ *   - a prototype operand (FUNC) names a function of the chunk other
+ *     than the top level: 1 <= Bx < nprotos;
  *   - every jump lands on an instruction of the same function;
- *   - a built-in call's argument registers lie inside the frame and their
- *     count is one the built-in accepts;
+ *   - a call's registers lie inside the frame: the built-in (CALLB) or
+ *     the called value (CALL) in A and its arguments A+1..A+n; so a
+ *     callee's frame, which starts at the caller's A+1, begins inside
+ *     the caller's, and the value stack sized at load holds every chain
+ *     of calls the depth limit admits (vm.c, kp_vm_alloc_stack());
+ *   - a built-in call passes a number of arguments the built-in accepts;
+ *   - a return's value register (RET1) lies inside the frame;
+ *   - a numeric for loop's four registers A..A+3 lie inside the frame;
  *   - control cannot run off the end of the code (the last instruction is
- *     RET or an unconditional JMP).
+ *     RET, RET1 or an unconditional JMP).
+ * The loader has already checked each frame: parameters within it, at
+ * most KTAP_MAX_REGS registers, and none for the top level.
  * The interpreter relies on these facts and does not check them again.
- * Runtime facts (types of values, limits) are the interpreter's job.
+ * Runtime facts (types of values, the depth and instruction limits) are
+ * the interpreter's job.
  */
 #include "vm.h"
 #include "../uapi/ktap.h"
@@ -93,19 +105,32 @@ static int kp_verify_operand(struct kp_vcheck *v, u32 insn, u8 mode,
 		if (x >= KTAP_BIF__COUNT)
 			return kp_verify_fail(v, "%s: unknown built-in %u", op, x);
 		return 0;
-	default:	/* LIT, INT: every value is valid; ARG: see below */
+	case KTAP_MODE_PRO:
+		if (x == 0 || x >= v->chunk->nprotos)
+			return kp_verify_fail(v, "%s: function %u outside 1..%u (0 is the top level)",
+					      op, x, v->chunk->nprotos - 1);
+		return 0;
+	case KTAP_MODE_ARG:	/* the count of A+1..A+x, A a register */
+		if (KTAP_INSN_A(insn) + x >= p->nregs)
+			return kp_verify_fail(v, "%s: arguments R%u..R%u outside the frame of %u",
+					      op, KTAP_INSN_A(insn) + 1,
+					      KTAP_INSN_A(insn) + x, p->nregs);
+		return 0;
+	case KTAP_MODE_FOR:
+		if (x + 3 >= p->nregs)
+			return kp_verify_fail(v, "%s: loop registers R%u..R%u outside the frame of %u",
+					      op, x, x + 3, p->nregs);
+		return 0;
+	default:	/* LIT, INT: every value is valid */
 		return 0;
 	}
 }
 
-/* CALLB: A+1..A+C must be in the frame, C within the built-in's arity. */
-static int kp_verify_call(struct kp_vcheck *v, u32 insn)
+/* CALLB: C within the built-in's arity (its registers are checked). */
+static int kp_verify_arity(struct kp_vcheck *v, u32 insn)
 {
-	u32 a = KTAP_INSN_A(insn), b = KTAP_INSN_B(insn), c = KTAP_INSN_C(insn);
+	u32 b = KTAP_INSN_B(insn), c = KTAP_INSN_C(insn);
 
-	if (a + c >= v->proto->nregs)
-		return kp_verify_fail(v, "CALLB: arguments R%u..R%u outside the frame of %u",
-				      a + 1, a + c, v->proto->nregs);
 	if ((int)c < kp_bif_arity[b][0] ||
 	    (kp_bif_arity[b][1] >= 0 && (int)c > kp_bif_arity[b][1]))
 		return kp_verify_fail(v, "CALLB: built-in %u called with %u arguments",
@@ -132,8 +157,8 @@ static int kp_verify_insn(struct kp_vcheck *v, u32 insn)
 	if (!ret)
 		ret = kp_verify_operand(v, insn, modes[2], 'C',
 					KTAP_INSN_C(insn));
-	if (!ret && modes[2] == KTAP_MODE_ARG)
-		ret = kp_verify_call(v, insn);
+	if (!ret && modes[1] == KTAP_MODE_BIF)
+		ret = kp_verify_arity(v, insn);
 	return ret;
 }
 
@@ -150,8 +175,8 @@ static int kp_verify_proto(struct kp_vcheck *v)
 	}
 	v->pc = p->ncode - 1;
 	last = KTAP_INSN_OP(p->code[v->pc]);
-	if (last != KTAP_OP_RET && last != KTAP_OP_JMP)
-		return kp_verify_fail(v, "%s: code may run past its end (last instruction must be RET or JMP)",
+	if (last != KTAP_OP_RET && last != KTAP_OP_RET1 && last != KTAP_OP_JMP)
+		return kp_verify_fail(v, "%s: code may run past its end (last instruction must be RET, RET1 or JMP)",
 				      kp_op_names[last]);
 	return 0;
 }

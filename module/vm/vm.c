@@ -6,6 +6,32 @@
 #include "vm.h"
 #include "../uapi/ktap.h"
 
+/*
+ * The value stack for max_depth calls.  The top level's frame starts at
+ * the bottom; the verifier proved a CALL's registers A..A+B lie in the
+ * caller's frame, and the callee's frame starts at A+1, so each call
+ * level starts at most max_regs values above its caller's and ends at
+ * most max_regs above its own start: (max_depth + 1) * max_regs values
+ * hold any chain of calls the depth limit lets through.
+ */
+static int kp_vm_alloc_stack(struct kp_vm *vm, char *err, size_t errlen)
+{
+	u64 nvalues = ((u64)vm->limits.max_depth + 1) * vm->chunk.max_regs + 1;
+	u64 size = nvalues * sizeof(*vm->stack);
+
+	if (size <= vm->heap.limit)
+		vm->stack = kp_heap_alloc(&vm->heap, (size_t)size);
+	vm->frames = kp_heap_alloc(&vm->heap, sizeof(*vm->frames) *
+				   ((size_t)vm->limits.max_depth + 1));
+	if (!vm->stack || !vm->frames) {
+		kp_snprintf(err, errlen, "out of session memory for a stack of %u calls of up to %u registers (lower --max-depth or raise --max-memory)",
+			    vm->limits.max_depth, vm->chunk.max_regs);
+		return -ENOMEM;
+	}
+	vm->stack_end = vm->stack + nvalues;
+	return 0;
+}
+
 static int kp_vm_setup(struct kp_vm *vm, char *err, size_t errlen)
 {
 	struct kp_chunk *c = &vm->chunk;
@@ -13,17 +39,15 @@ static int kp_vm_setup(struct kp_vm *vm, char *err, size_t errlen)
 
 	vm->globals = kp_heap_alloc(&vm->heap,
 				    sizeof(*vm->globals) * (c->nglobals + 1));
-	vm->regs = kp_heap_alloc(&vm->heap,
-				 sizeof(*vm->regs) * (c->max_regs + 1));
 	vm->line_buf = kp_heap_alloc(&vm->heap, KTAP_RECORD_MAX);
-	if (!vm->globals || !vm->regs || !vm->line_buf) {
+	if (!vm->globals || !vm->line_buf) {
 		kp_snprintf(err, errlen, "out of session memory (limit %llu bytes; raise it with --max-memory)",
 			    (unsigned long long)vm->heap.limit);
 		return -ENOMEM;
 	}
 	for (i = 0; i < c->nglobals; i++)
 		vm->globals[i] = kp_nil();
-	return 0;
+	return kp_vm_alloc_stack(vm, err, errlen);
 }
 
 int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
@@ -33,7 +57,8 @@ int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
 	struct kp_vm *vm;
 	int ret;
 
-	if (!limits->max_insns || !limits->max_memory || !limits->max_string) {
+	if (!limits->max_insns || !limits->max_memory || !limits->max_string ||
+	    !limits->max_depth) {
 		kp_snprintf(err, errlen, "every limit must be at least 1");
 		return -EINVAL;
 	}

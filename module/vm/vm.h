@@ -14,11 +14,13 @@
 #define KP_DEFAULT_MAX_INSNS	1000000ULL
 #define KP_DEFAULT_MAX_MEMORY	(16ULL << 20)
 #define KP_DEFAULT_MAX_STRING	4096U
+#define KP_DEFAULT_MAX_DEPTH	200U	/* as Lua's LUAI_MAXCCALLS */
 
 struct kp_vm_limits {
 	u64 max_insns;		/* instructions per invocation */
 	u64 max_memory;		/* bytes of session heap */
 	u32 max_string;		/* bytes of one string */
+	u32 max_depth;		/* nested script function calls */
 };
 
 /*
@@ -39,13 +41,32 @@ struct kp_vm_host {
 
 #define KP_YIELD_INTERVAL	65536	/* a power of two */
 
+/*
+ * A call in progress: where its caller resumes.  The interpreter keeps
+ * these in vm->frames instead of recursing in C, so a deep script
+ * recursion costs session heap, never kernel stack.
+ */
+struct kp_frame {
+	const struct kp_proto *proto;	/* the caller's */
+	const u32 *pc;			/* the caller's, after the CALL */
+	struct kp_value *regs;		/* the caller's frame */
+};
+
 struct kp_vm {
 	struct kp_heap heap;
 	struct kp_chunk chunk;
 	struct kp_vm_limits limits;
 	struct kp_vm_host host;
 	struct kp_value *globals;
-	struct kp_value *regs;		/* the frame, chunk.max_regs values */
+	/*
+	 * The value stack: the frames of the running invocation, at most
+	 * limits.max_depth calls deep.  A callee's frame starts right above
+	 * its caller's call register, which lies inside the caller's frame,
+	 * so each level adds at most chunk.max_regs values (kp_vm_setup()).
+	 */
+	struct kp_value *stack;
+	struct kp_value *stack_end;
+	struct kp_frame *frames;	/* limits.max_depth of them */
 	char *line_buf;			/* KTAP_RECORD_MAX bytes for output */
 };
 

@@ -10,6 +10,8 @@
  *     operand    the first instruction's A register is 255 (off the frame)
  *     opcode     the first instruction has an opcode that does not exist
  *     jump       the last instruction jumps far past the end
+ *     proto      the first FUNC of the top level names prototype 0
+ *     call       the first CALL of the top level passes 255 arguments
  *     truncate   the last 4 bytes are cut off
  * Offsets come from uapi/ktap.h's structs, never from copied numbers.
  */
@@ -60,6 +62,44 @@ static void patch_insn(unsigned char *buf, size_t off, __u32 insn)
 	memcpy(buf + off, &insn, sizeof(insn));
 }
 
+/* Offset of the first instruction with opcode op in proto 0, or 0. */
+static size_t find_op(const unsigned char *buf, size_t code, __u32 ncode,
+		      unsigned op)
+{
+	__u32 i, insn;
+
+	for (i = 0; i < ncode; i++) {
+		memcpy(&insn, buf + code + i * sizeof(insn), sizeof(insn));
+		if (KTAP_INSN_OP(insn) == op)
+			return code + i * sizeof(insn);
+	}
+	return 0;
+}
+
+/* Rewrites the first `op` of proto 0 with f(insn); -1 if there is none. */
+static int patch_op(unsigned char *buf, size_t code, __u32 ncode,
+		    unsigned op, __u32 (*f)(__u32 insn))
+{
+	size_t at = find_op(buf, code, ncode, op);
+	__u32 insn;
+
+	if (!at)
+		return -1;
+	memcpy(&insn, buf + at, sizeof(insn));
+	patch_insn(buf, at, f(insn));
+	return 0;
+}
+
+static __u32 func_of_proto0(__u32 insn)
+{
+	return KTAP_INSN_ABX(KTAP_INSN_OP(insn), KTAP_INSN_A(insn), 0);
+}
+
+static __u32 call_255_args(__u32 insn)
+{
+	return KTAP_INSN_ABC(KTAP_INSN_OP(insn), KTAP_INSN_A(insn), 255, 0);
+}
+
 static int patch(const char *kind, unsigned char *buf, size_t *len)
 {
 	struct ktap_chunk_header *h = (struct ktap_chunk_header *)buf;
@@ -83,6 +123,10 @@ static int patch(const char *kind, unsigned char *buf, size_t *len)
 	else if (!strcmp(kind, "jump"))
 		patch_insn(buf, code + (ph.ncode - 1) * sizeof(__u32),
 			   KTAP_INSN_ABX(KTAP_OP_JMP, 0, 0xffff));
+	else if (!strcmp(kind, "proto"))
+		return patch_op(buf, code, ph.ncode, KTAP_OP_FUNC, func_of_proto0);
+	else if (!strcmp(kind, "call"))
+		return patch_op(buf, code, ph.ncode, KTAP_OP_CALL, call_255_args);
 	else if (!strcmp(kind, "truncate"))
 		*len -= 4;
 	else
@@ -97,7 +141,7 @@ int main(int argc, char **argv)
 	FILE *out;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: chunk-patch magic|abi-major|abi-minor|operand|opcode|jump|truncate IN OUT\n");
+		fprintf(stderr, "usage: chunk-patch magic|abi-major|abi-minor|operand|opcode|jump|proto|call|truncate IN OUT\n");
 		return 2;
 	}
 	buf = read_all(argv[2], &len);

@@ -25,6 +25,7 @@
  */
 #define UVM_MAX_MEMORY	(256ULL << 20)
 #define UVM_MAX_STRING	65536U
+#define UVM_MAX_DEPTH	10000U
 
 static unsigned long long uvm_max_insns(void)
 {
@@ -51,10 +52,11 @@ static int uvm_limits(const struct ktap_limits *req, struct kp_vm_limits *lim)
 	lim->max_insns = req->max_insns ? req->max_insns : KP_DEFAULT_MAX_INSNS;
 	lim->max_memory = req->max_memory ? req->max_memory : KP_DEFAULT_MAX_MEMORY;
 	lim->max_string = req->max_string ? req->max_string : KP_DEFAULT_MAX_STRING;
+	lim->max_depth = req->max_depth ? req->max_depth : KP_DEFAULT_MAX_DEPTH;
 	if (lim->max_insns > uvm_max_insns() || lim->max_memory > UVM_MAX_MEMORY ||
-	    lim->max_string > UVM_MAX_STRING) {
-		fprintf(stderr, "ktap: the module refused the script: a limit is above the module's ceiling (user-space VM ceilings: %llu instructions, %llu bytes, %u string bytes)\n",
-			uvm_max_insns(), UVM_MAX_MEMORY, UVM_MAX_STRING);
+	    lim->max_string > UVM_MAX_STRING || lim->max_depth > UVM_MAX_DEPTH) {
+		fprintf(stderr, "ktap: the module refused the script: a limit is above the module's ceiling (user-space VM ceilings: %llu instructions, %llu bytes, %u string bytes, %u calls deep)\n",
+			uvm_max_insns(), UVM_MAX_MEMORY, UVM_MAX_STRING, UVM_MAX_DEPTH);
 		return -1;
 	}
 	return 0;

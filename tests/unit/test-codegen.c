@@ -2,8 +2,9 @@
 /*
  * test-codegen.c - unit test of the resolver and the code generator
  * (src/resolve.c, src/codegen.c) through kp_compile(): the opcode
- * sequences of small scripts, constant folding, registers, jumps, line
- * numbers, the limits, and the name errors.
+ * sequences of small scripts (calls, returns, locals and every loop form
+ * included), constant folding, registers, jumps, line numbers, the
+ * limits, and the name and scope errors.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -36,9 +37,12 @@ static const char *const builtins[] = {
 struct compiled {
 	int rc;
 	char errors[2048];
-	char code[8192];	/* "LOADI r1 3 | CALLB r0 print 1 | RET" */
+	char code[8192];	/* "LOADI r1 3 | CALLB r0 print 1 | RET",
+				 * then " || " and the next proto's code */
 	char globals[512];	/* "a b c" */
-	unsigned nregs, ncode, nconsts;
+	unsigned nregs, ncode, nconsts;	/* of proto 0 */
+	unsigned nprotos, abi_minor;
+	unsigned proto_nregs[8], proto_nparams[8];
 	uint32_t lines[64];	/* of the first 64 instructions */
 	int64_t kint[16];	/* the first 16 constants, if integers */
 	bool clean_listing;	/* kp_disasm() flagged no operand */
@@ -85,18 +89,25 @@ static void append_operand(char *buf, size_t size, unsigned mode,
 		snprintf(buf + n, size - n, " %s",
 			 v < KTAP_BIF__COUNT ? builtins[v] : "?");
 		break;
+	case KTAP_MODE_PRO: snprintf(buf + n, size - n, " p%u", v); break;
+	case KTAP_MODE_FOR: snprintf(buf + n, size - n, " r%u", v); break;
 	default:
 		snprintf(buf + n, size - n, " %u", v);
 		break;
 	}
 }
 
-static void decode_code(struct compiled *c, const unsigned char *p,
-			size_t off)
+/*
+ * Appends the code of one prototype to c->code; for proto 0 also keeps
+ * its lines and integer constants.  Returns the offset after it.
+ */
+static size_t decode_code(struct compiled *c, const unsigned char *p,
+			  size_t off, const struct ktap_proto_header *ph,
+			  bool first)
 {
 	unsigned pc;
 
-	for (pc = 0; pc < c->ncode; pc++) {
+	for (pc = 0; pc < ph->ncode; pc++) {
 		uint32_t insn = rd32(p, &off);
 		unsigned op = KTAP_INSN_OP(insn);
 		size_t n = strlen(c->code);
@@ -117,24 +128,28 @@ static void decode_code(struct compiled *c, const unsigned char *p,
 			append_operand(c->code, sizeof(c->code),
 				       ops[op].mode[2], KTAP_INSN_C(insn), pc);
 	}
-	for (pc = 0; pc < c->ncode; pc++) {
+	for (pc = 0; pc < ph->ncode; pc++) {
 		uint32_t line = rd32(p, &off);
 
-		if (pc < 64)
+		if (first && pc < 64)
 			c->lines[pc] = line;
 	}
-	for (pc = 0; pc < c->nconsts && pc < 16; pc++) {
+	for (pc = 0; pc < ph->nconsts; pc++) {
 		struct ktap_const_header h;
 
 		memcpy(&h, p + off, sizeof(h));
 		off += sizeof(h);
-		if (h.type == KTAP_CONST_INT)
+		if (first && pc < 16 && h.type == KTAP_CONST_INT)
 			memcpy(&c->kint[pc], p + off, 8);
 		off += (h.len + 3) & ~3u;
 	}
+	return off;
 }
 
-/* Decodes what the test needs: globals, proto 0's header, code, lines. */
+/*
+ * Decodes what the test needs: globals, proto 0's header, lines and
+ * constants, and the code of every proto, " || " between protos.
+ */
 static void decode(struct compiled *c, const unsigned char *p)
 {
 	struct ktap_chunk_header h;
@@ -143,6 +158,7 @@ static void decode(struct compiled *c, const unsigned char *p)
 	unsigned i;
 
 	memcpy(&h, p, sizeof(h));
+	c->abi_minor = h.abi_minor;
 	skip_string(p, &off, NULL, 0);
 	for (i = 0; i < h.nglobals; i++) {
 		size_t n = strlen(c->globals);
@@ -152,12 +168,25 @@ static void decode(struct compiled *c, const unsigned char *p)
 		n = strlen(c->globals);
 		skip_string(p, &off, c->globals + n, sizeof(c->globals) - n);
 	}
-	memcpy(&ph, p + off, sizeof(ph));
-	off += sizeof(ph);
-	c->nregs = ph.nregs;
-	c->ncode = ph.ncode;
-	c->nconsts = ph.nconsts;
-	decode_code(c, p, off);
+	c->nprotos = h.nprotos;
+	for (i = 0; i < h.nprotos; i++) {
+		memcpy(&ph, p + off, sizeof(ph));
+		off += sizeof(ph);
+		if (i == 0) {
+			c->nregs = ph.nregs;
+			c->ncode = ph.ncode;
+			c->nconsts = ph.nconsts;
+		} else {
+			size_t n = strlen(c->code);
+
+			snprintf(c->code + n, sizeof(c->code) - n, " || ");
+		}
+		if (i < 8) {
+			c->proto_nregs[i] = ph.nregs;
+			c->proto_nparams[i] = ph.nparams;
+		}
+		off = decode_code(c, p, off, &ph, i == 0);
+	}
 }
 
 /* The listing must flag nothing: every operand is in range. */
@@ -447,6 +476,124 @@ static void test_control_flow(void)
 	       "a condition with && and a comparison");
 }
 
+static void test_functions(void)
+{
+	struct compiled *c;
+
+	c = compile("function add(a, b) { return a + b }\nprint(add(1, 2))");
+	is_str(c->code, "FUNC r0 p1 | SETG r0 g0 | "
+	       "GETG r1 g0 | LOADI r2 1 | LOADI r3 2 | CALL r1 2 | "
+	       "CALLB r0 print 1 | RET || "
+	       "ADD r2 r0 r1 | RET1 r2 | RET",
+	       "a call: the function, then its arguments right above it");
+	ok(c->nprotos == 2 && c->proto_nparams[1] == 2 &&
+	   c->proto_nregs[1] == 3, "... proto 1 has 2 parameters in a frame "
+	   "of 3");
+	is_int(c->abi_minor, 1, "... and the chunk needs ABI minor 1");
+	is_int(compile("print(1)")->abi_minor, 0,
+	       "a chunk without the new opcodes needs ABI minor 0");
+	is_str(code("function f() { return }"),
+	       "FUNC r0 p1 | SETG r0 g0 | RET || RET | RET",
+	       "return without a value: RET");
+	is_str(code("function f() { }\nx = f()"),
+	       "FUNC r0 p1 | SETG r0 g0 | GETG r0 g0 | CALL r0 0 | "
+	       "SETG r0 g1 | RET || RET",
+	       "falling off the end returns nil; a call result assigned");
+	is_str(code("function f(a) { return -a }"),
+	       "FUNC r0 p1 | SETG r0 g0 | RET || NEG r1 r0 | RET1 r1 | RET",
+	       "return of an expression on a parameter");
+	is_str(code("function f(a) { return a }"),
+	       "FUNC r0 p1 | SETG r0 g0 | RET || RET1 r0 | RET",
+	       "return of a local returns its register");
+	is_str(code("g = 0\ng(g(), 1)"),
+	       "LOADI r0 0 | SETG r0 g0 | GETG r0 g0 | GETG r1 g0 | "
+	       "CALL r1 0 | LOADI r2 1 | CALL r0 2 | RET",
+	       "a call as an argument calls in place");
+	is_str(code("f = 0\nf()(2)"),
+	       "LOADI r0 0 | SETG r0 g0 | GETG r0 g0 | CALL r0 0 | "
+	       "LOADI r1 2 | CALL r0 1 | RET", "calling a call's result");
+	is_str(code("x = function (a) { return function (b) { return b } }"),
+	       "FUNC r0 p1 | SETG r0 g0 | RET || FUNC r1 p2 | RET1 r1 | RET "
+	       "|| RET1 r0 | RET", "nested functions get the next protos");
+	is_str(code("function f(a) { var n = 0\nfunction g() { n = 1 } }"),
+	       "t.kp:2:16: error: cannot use 'n', a local of an enclosing "
+	       "function (functions do not capture locals: pass it as an "
+	       "argument or make it a global)",
+	       "assigning an enclosing function's local is an error too");
+	is_str(code("function f(a, b, a) { }"),
+	       "t.kp:1:18: error: duplicate parameter 'a'",
+	       "duplicate parameter");
+}
+
+static void test_locals(void)
+{
+	is_str(code("function f(a) { var b = a * 2\nvar c\na = b\n"
+		    "a += 1\nreturn a }"),
+	       "FUNC r0 p1 | SETG r0 g0 | RET || "
+	       "LOADI r2 2 | MUL r1 r0 r2 | LOADNIL r2 | MOV r0 r1 | "
+	       "LOADI r3 1 | ADD r0 r0 r3 | RET1 r0 | RET",
+	       "locals and parameters live in registers");
+	is_str(code("x = 1\nif (x) { var x = 2\nprint(x) }\nprint(x)"),
+	       "LOADI r0 1 | SETG r0 g0 | GETG r0 g0 | JMPF r0 ->7 | "
+	       "LOADI r0 2 | MOV r2 r0 | CALLB r1 print 1 | "
+	       "GETG r1 g0 | CALLB r0 print 1 | RET",
+	       "var in a block at top level is a local shadowing the global");
+	is_str(code("if (1) { var a, b = 1\nvar c = a }\nif (1) { var d = 5 }"),
+	       "LOADI r0 1 | JMPF r0 ->5 | LOADI r0 1 | LOADNIL r1 | "
+	       "MOV r2 r0 | LOADI r0 1 | JMPF r0 ->8 | LOADI r0 5 | RET",
+	       "a block's registers are free again after it");
+	is_str(code("if (1) { var a = 1\nvar a = a + 1\nprint(a) }"),
+	       "LOADI r0 1 | JMPF r0 ->7 | LOADI r0 1 | LOADI r2 1 | "
+	       "ADD r1 r0 r2 | MOV r3 r1 | CALLB r2 print 1 | RET",
+	       "var a = a + 1 reads the previous a");
+	is_str(code("if (1) { var a, b = 1, 2\na, b = b, a }"),
+	       "LOADI r0 1 | JMPF r0 ->8 | LOADI r0 1 | LOADI r1 2 | "
+	       "MOV r2 r1 | MOV r3 r0 | MOV r0 r2 | MOV r1 r3 | RET",
+	       "swapping locals goes through temporaries");
+	is_str(code("if (1) { var a = 1\na++\nprint(a < 2, -a) }"),
+	       "LOADI r0 1 | JMPF r0 ->9 | LOADI r0 1 | LOADI r1 1 | "
+	       "ADD r0 r0 r1 | LOADI r3 2 | LT r2 r0 r3 | NEG r3 r0 | "
+	       "CALLB r1 print 2 | RET",
+	       "operators read locals in place");
+}
+
+static void test_loops(void)
+{
+	struct compiled *c;
+
+	c = compile("for (i = 1, 10) { print(i) }");
+	is_str(c->code, "LOADI r0 1 | LOADI r1 10 | LOADI r2 1 | "
+	       "FORPREP r0 ->7 | MOV r5 r3 | CALLB r4 print 1 | "
+	       "FORLOOP r0 ->4 | RET",
+	       "numeric for: FORPREP, body, FORLOOP; the variable is r3");
+	is_int(c->nregs, 6, "... in a frame of 6");
+	is_str(code("for (i = 10, 1, -2) { if (i == 4) { break } continue }"),
+	       "LOADI r0 10 | LOADI r1 1 | LOADI r2 -2 | FORPREP r0 ->10 | "
+	       "LOADI r5 4 | EQ r4 r3 r5 | JMPF r4 ->8 | JMP ->10 | "
+	       "JMP ->9 | FORLOOP r0 ->4 | RET",
+	       "numeric for: break to the exit, continue to FORLOOP");
+	is_str(code("for (var i = 0; i < 3; i++) { if (i) { break } continue }"),
+	       "LOADI r0 0 | LOADI r2 3 | LT r1 r0 r2 | JMPF r1 ->10 | "
+	       "JMPF r0 ->6 | JMP ->10 | JMP ->7 | LOADI r1 1 | "
+	       "ADD r0 r0 r1 | JMP ->1 | RET",
+	       "C form: continue runs the post statement");
+	is_str(code("for (;;) { break }"), "JMP ->2 | JMP ->0 | RET",
+	       "C form without a condition");
+	is_str(code("n = 0\nrepeat { n++\nif (n == 2) { continue } } "
+		    "until (n > 3)"),
+	       "LOADI r0 0 | SETG r0 g0 | GETG r0 g0 | LOADI r1 1 | "
+	       "ADD r0 r0 r1 | SETG r0 g0 | GETG r0 g0 | LOADI r1 2 | "
+	       "EQ r0 r0 r1 | JMPF r0 ->11 | JMP ->11 | GETG r0 g0 | "
+	       "LOADI r1 3 | LT r0 r1 r0 | JMPF r0 ->2 | RET",
+	       "repeat: continue jumps to the condition");
+	is_str(code("repeat { var x = 1 } until (x)"),
+	       "t.kp:1:29: error: undefined variable 'x'",
+	       "until does not see the body's locals (as C's do-while)");
+	is_str(code("for (i = 1, 2) { }\nprint(i)"),
+	       "t.kp:2:7: error: undefined variable 'i'",
+	       "the numeric loop's variable is a local of the loop");
+}
+
 static void test_lines(void)
 {
 	struct compiled *c = compile("x = 1\n\nif (x) {\n  print(x,\n    2)\n}\n");
@@ -471,8 +618,8 @@ static void test_name_errors(void)
 	       "t.kp:1:5: error: using the built-in function 'print' as a value "
 	       "is not supported yet", "built-in as a value");
 	is_str(code("print = 1; print(2)"),
-	       "t.kp:1:12: error: calling the variable 'print' is not supported "
-	       "yet", "a global shadows the built-in of the same name");
+	       "LOADI r0 1 | SETG r0 g0 | GETG r0 g0 | LOADI r1 2 | CALL r0 1 | "
+	       "RET", "a global shadows the built-in of the same name");
 	ok(strstr(compile("print(a, b)")->errors, "\nprint(a, b)\n      ^\n") != NULL,
 	   "name error report has source line and caret");
 }
@@ -567,6 +714,27 @@ static void test_limits(void)
 				 "(needs more than 250 registers)"),
 	   "251 registers: error");
 	free(s);
+	s = repeat("function f(p) { var a", ", a", 248, " }");
+	compile_into(c, s, strlen(s));
+	ok(c->rc == 0 && c->proto_nregs[1] == 250,
+	   "a parameter and 249 locals: 250 registers, fine");
+	free(s);
+	s = repeat("function f(p) { var a", ", a", 249, " }");
+	compile_into(c, s, strlen(s));
+	ok(c->rc == -1 && strstr(c->errors, "error: too many local variables "
+				 "in one function (limit 250 registers"),
+	   "one more local: error");
+	free(s);
+	s = repeat("", "function f() { }\n", 1023, "");
+	compile_into(c, s, strlen(s));
+	ok(c->rc == 0 && c->nprotos == 1024, "1023 functions: fine");
+	free(s);
+	s = repeat("", "function f() { }\n", 1024, "");
+	compile_into(c, s, strlen(s));
+	ok(c->rc == -1 && strstr(c->errors, "t.kp:1024:1: error: too many "
+				 "functions (limit 1023)"),
+	   "1024 functions: too many");
+	free(s);
 	/* JMP back from pc 2 + body to 0 is -(3 + body): body <= 32764 */
 	s = repeat("while (a) {\n", "b = 100000\n", 16382, "}\na = 0\n");
 	compile_into(c, s, strlen(s));
@@ -602,6 +770,8 @@ static void test_random_pipeline(void)
 		"==", "!=", "&&", "||", "!", "~", "a", "b", "print", "x", "0",
 		"1", "32768", "-9223372036854775808", "\"s\"", "nil", "true",
 		"print(", "a =", "b =", "if (a) {", "while (b) {", "x = a",
+		"function", "return", "for", "repeat", "until", "in",
+		"for (i = 1, 2) {", "function g(x) {", "for (;;) {",
 	};
 	const size_t nwords = sizeof(words) / sizeof(words[0]);
 	struct compiled *c = malloc(sizeof(*c));
@@ -640,6 +810,7 @@ struct gen {
 	size_t len, size;
 	unsigned state;
 	int loops;		/* loops around the statement being made */
+	int loops_saved[8];	/* of the functions around it, by depth */
 };
 
 static unsigned pick(struct gen *g, unsigned n)
@@ -663,7 +834,8 @@ static void gen_expr(struct gen *g, int depth)
 	static const char *const leaves[] = {
 		"a", "b", "c", "0", "1", "-7", "32768", "32769", "100000",
 		"-9223372036854775808", "0x7fffffffffffffff", "\"s\"", "'t'",
-		"nil", "true", "false", "[[long]]",
+		"nil", "true", "false", "[[long]]", "f(a)", "f()",
+		"f(1, 2, 3)", "function (q) { return q }",
 	};
 	static const char *const binops[] = {
 		"||", "&&", "|", "^", "&", "==", "!=", "<", "<=", ">", ">=",
@@ -699,13 +871,50 @@ static void gen_expr(struct gen *g, int depth)
 
 static void gen_block(struct gen *g, int depth);
 
+/* The loops, functions and return of the random scripts. */
+static void gen_loop_stmt(struct gen *g, int depth, unsigned what)
+{
+	if (what == 0) {
+		put(g, "for (i = ");
+		gen_expr(g, 3);
+		put(g, ", ");
+		gen_expr(g, 3);
+		put(g, pick(g, 2) ? ", -1) " : ") ");
+	} else if (what == 1) {
+		put(g, "for (var j = 0; j < 3; j++) ");
+	} else if (what == 2 && depth == 0) {
+		/* only at the top: nested, it could use a block's locals */
+		put(g, "function f(x, y) ");
+		g->loops_saved[depth] = g->loops;
+		g->loops = 0;
+		gen_block(g, depth + 1);
+		g->loops = g->loops_saved[depth];
+		return;
+	} else if (what <= 3) {
+		put(g, "return ");
+		gen_expr(g, 0);
+		return;
+	}
+	g->loops++;
+	if (what == 4) {
+		put(g, "repeat ");
+		gen_block(g, depth + 1);
+		put(g, " until (");
+		gen_expr(g, 0);
+		put(g, ")");
+	} else {
+		gen_block(g, depth + 1);
+	}
+	g->loops--;
+}
+
 static void gen_stmt(struct gen *g, int depth)
 {
 	static const char *const compound[] = {
 		" += ", " -= ", " *= ", " /= ", " %= ", " &= ", " |= ",
 		" ^= ", " <<= ", " >>= ", " ..= ",
 	};
-	unsigned what = pick(g, depth > 3 ? 6 : 9);
+	unsigned what = pick(g, depth > 3 ? 6 : 10);
 
 	if (what == 0) {
 		put(g, "a = ");
@@ -745,13 +954,15 @@ static void gen_stmt(struct gen *g, int depth)
 			put(g, " else ");
 			gen_block(g, depth + 1);
 		}
-	} else {
+	} else if (what == 8) {
 		put(g, "while (");
 		gen_expr(g, 0);
 		put(g, ") ");
 		g->loops++;
 		gen_block(g, depth + 1);
 		g->loops--;
+	} else {
+		gen_loop_stmt(g, depth, pick(g, 5));
 	}
 	put(g, pick(g, 2) ? "\n" : "; ");
 }
@@ -770,7 +981,7 @@ static void gen_block(struct gen *g, int depth)
 static void test_random_valid_scripts(void)
 {
 	struct compiled *c = malloc(sizeof(*c));
-	struct gen g = { NULL, 0, 1 << 16, 777, 0 };
+	struct gen g = { NULL, 0, 1 << 16, 777, 0, { 0 } };
 	int i, failed = 0, unclean = 0;
 
 	g.buf = malloc(g.size);
@@ -779,7 +990,8 @@ static void test_random_valid_scripts(void)
 
 		g.len = 0;
 		g.buf[0] = '\0';
-		put(&g, "a = 1 b = 2 c = \"s\"\n");
+		put(&g, "a = 1 b = 2 c = \"s\"\n"
+		    "function f(x, y) { return x }\n");
 		while (n--)
 			gen_stmt(&g, 0);
 		compile_into(c, g.buf, g.len);
@@ -797,10 +1009,14 @@ static void test_random_valid_scripts(void)
 	free(c);
 }
 
-/* The listing shows the ABI version; a minor bump must not break it. */
+/*
+ * The listing shows the chunk's ABI: the major, and the lowest minor the
+ * chunk needs, which is 0 for a chunk using only the first opcodes and
+ * built-ins (as this one does).
+ */
 #define ABI_STR(x) #x
 #define ABI_XSTR(x) ABI_STR(x)
-#define ABI_TEXT ABI_XSTR(KTAP_ABI_MAJOR) "." ABI_XSTR(KTAP_ABI_MINOR)
+#define ABI_TEXT ABI_XSTR(KTAP_ABI_MAJOR) ".0"
 
 /* What "ktap -S" shows for a small script. */
 static void test_listing(void)
@@ -849,6 +1065,9 @@ int main(void)
 	test_operators();
 	test_statements();
 	test_control_flow();
+	test_functions();
+	test_locals();
+	test_loops();
 	test_lines();
 	test_name_errors();
 	test_arity_words();

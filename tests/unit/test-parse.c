@@ -175,6 +175,85 @@ static void test_statements(void)
 	       "call statement");
 }
 
+static void test_functions(void)
+{
+	is_str(tree("function f(a, b) { return a + b }"),
+	       "(block (= (f) ((function f (a b) (block (return (+ a b)))))))",
+	       "function statement: an assignment of a function value");
+	is_str(expr("function () { return }"), "(function () (block (return)))",
+	       "function expression without parameters");
+	is_str(tree("function f() {\n  return\n  x = 1\n}"),
+	       "(block (= (f) ((function f () (block (return) (= (x) (1)))))))",
+	       "a newline ends a return without a value");
+	is_str(tree("function f() { return; }"),
+	       "(block (= (f) ((function f () (block (return))))))",
+	       "a ';' ends a return too");
+	is_str(expr("f()(1)(2, 3)"), "(call (call (call f) 1) 2 3)",
+	       "calls of call results");
+	is_str(expr("(function (x) { return x })(1)"),
+	       "(call (function (x) (block (return x))) 1)",
+	       "calling a function expression in parentheses");
+	is_str(tree("(f)(1)"), "(block (call f 1))",
+	       "a call of a parenthesized value is a statement");
+	is_str(tree("while (a) { function f() { } }"),
+	       "(block (while a (block (= (f) ((function f () (block)))))))",
+	       "a function statement inside a block");
+	is_str(error("while (a) { function f() { break } }"),
+	       "t.kp:1:28: error: 'break' outside a loop",
+	       "a loop around a function is not around its body");
+	is_str(error("function (a) { }"),
+	       "t.kp:1:10: error: <name> expected near '('",
+	       "a function statement needs a name");
+	is_str(error("function f(a, 1) { }"),
+	       "t.kp:1:15: error: <name> expected near '1'",
+	       "parameters are names");
+	is_str(error("x = function (a) { }(1)"),
+	       "t.kp:1:24: error: syntax error near '<eof>' (a statement must "
+	       "be a call or an assignment)",
+	       "a function expression takes no call suffix: (1) starts a "
+	       "statement");
+}
+
+static void test_loops(void)
+{
+	is_str(tree("for (i = 1, 10) { }"), "(block (for i 1 10 - (block)))",
+	       "numeric for");
+	is_str(tree("for (i = 10, 1, -2) { break }"),
+	       "(block (for i 10 1 (- 2) (block (break))))",
+	       "numeric for with a step");
+	is_str(tree("for (var i = 0; i < 3; i++) { continue }"),
+	       "(block (cfor (var (i) (0)) (< i 3) (++ i) (block (continue))))",
+	       "C form with var");
+	is_str(tree("for (i, j = 0, 9; i < j; i += 1) { }"),
+	       "(block (cfor (= (i j) (0 9)) (< i j) (+= i 1) (block)))",
+	       "C form with a multiple assignment");
+	is_str(tree("for (;;) { break }"), "(block (cfor - - - (block (break))))",
+	       "C form with nothing");
+	is_str(tree("for (f(); ; g()) { }"),
+	       "(block (cfor (call f) - (call g) (block)))",
+	       "C form with calls");
+	is_str(tree("for (i++; i; ) { }"), "(block (cfor (++ i) i - (block)))",
+	       "C form starting with ++");
+	is_str(tree("repeat { x++ } until (x > 3)"),
+	       "(block (repeat (block (++ x)) (> x 3)))", "repeat until");
+	is_str(error("for (i = 1) { }"),
+	       "t.kp:1:6: error: a numeric 'for' takes 2 or 3 values "
+	       "(first, last [, step]), got 1", "numeric for with one value");
+	is_str(error("for (i = 1, 2, 3, 4) { }"),
+	       "t.kp:1:6: error: a numeric 'for' takes 2 or 3 values "
+	       "(first, last [, step]), got 4", "numeric for with four values");
+	is_str(error("for (i = 1, 2 { }"),
+	       "t.kp:1:15: error: ';' expected near '{'",
+	       "numeric for without ')'");
+	is_str(error("for (var i = 1, 2) { }"),
+	       "t.kp:1:18: error: ';' expected near ')'",
+	       "var makes the C form");
+	is_str(error("repeat { } x"), "t.kp:1:12: error: 'until' expected near 'x'",
+	       "repeat without until");
+	is_str(error("for (;;) { } break"), "t.kp:1:14: error: 'break' outside a loop",
+	       "break after a loop");
+}
+
 static void test_errors(void)
 {
 	is_str(error("x = "), "t.kp:1:5: error: unexpected symbol near '<eof>'",
@@ -239,11 +318,8 @@ static void test_errors(void)
 static void test_not_supported(void)
 {
 	static const char *const cases[][2] = {
-		{ "function f(a) { }", "1:1: error: 'function' is not supported yet" },
-		{ "x = function (a) { }", "1:5: error: 'function' is not supported yet" },
-		{ "return 1", "1:1: error: 'return' is not supported yet" },
-		{ "for (i = 1, 10) { }", "1:1: error: 'for' is not supported yet" },
-		{ "repeat { } until (x)", "1:1: error: 'repeat' is not supported yet" },
+		{ "for (k, v in pairs(t)) { }", "1:1: error: 'for ... in' (iterating over a table) is not supported yet" },
+		{ "if (1) { for (k in t) { } }", "1:10: error: 'for ... in' (iterating over a table) is not supported yet" },
 		{ "trace syscalls:sys_enter_* { }", "1:1: error: 'trace' is not supported yet" },
 		{ "trace_end { }", "1:1: error: 'trace_end' is not supported yet" },
 		{ "tick-1s { print(1) }", "1:1: error: 'tick-N' block is not supported yet" },
@@ -255,7 +331,7 @@ static void test_not_supported(void)
 		{ "a:b()", "1:2: error: method call ':' is not supported yet" },
 		{ "s <<< 1", "1:3: error: aggregation '<<<' is not supported yet" },
 		{ "x = $pid", "1:5: error: event field '$name' is not supported yet" },
-		{ "x = f()(1)", "1:8: error: calling the value of an expression '(' is not supported yet" },
+		{ "x = f()[1]", "1:8: error: indexing '[' is not supported yet" },
 	};
 	size_t i;
 
@@ -320,6 +396,26 @@ static void test_limits(void)
 	s = nest(300, "", "x = a", " + a");
 	ok(strstr(error(s), too_deep) != NULL,
 	   "a 300-long + chain is too deep (tree height)");
+	free(s);
+	s = nest(120, "x = function () { ", "", " }");
+	ok(strstr(error(s), too_deep) != NULL,
+	   "120 nested function expressions are too deep");
+	free(s);
+	s = nest(150, "", "x = function () { y = a", " + a");
+	{
+		char *src = malloc(strlen(s) + 8 * 60 + 8);
+		char *q = src + sprintf(src, "%s }", s);
+		int i;
+
+		is_str(error(src), "", "a function holding a 150-high "
+		       "expression is fine");
+		for (i = 0; i < 60; i++)
+			q += sprintf(q, " + a");
+		ok(strstr(error(src), too_deep) != NULL,
+		   "... but not at the bottom of a 60-long + chain: the "
+		   "function's height counts");
+		free(src);
+	}
 	free(s);
 	s = nest(1000, "if (a) { } else ", "{ }", "");
 	is_str(error(s), "", "1000 'else if' arms do not nest");
@@ -447,6 +543,8 @@ int main(void)
 	test_precedence();
 	test_operands();
 	test_statements();
+	test_functions();
+	test_loops();
 	test_errors();
 	test_not_supported();
 	test_limits();

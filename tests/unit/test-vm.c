@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the VM core built in user space: compiled scripts run
- * and print what they should, runtime errors carry script:line, and the
- * loader/verifier refuse every damaged chunk we can make (truncations at
- * every length, unknown opcodes, operands off the frame, random flips)
+ * and print what they should (calls, recursion, loops included), runtime
+ * errors carry script:line, deep recursion costs heap and not C stack,
+ * and the loader/verifier refuse every damaged chunk we can make
+ * (truncations at every length, unknown opcodes, operands off the frame,
+ * bad call windows, prototype indices and returns, random flips)
  * without crashing — run under ASan/UBSan this is the first fuzzer.
  */
 #include <stdlib.h>
 #include "tap.h"
+#include "chunk_writer.h"
 #include "compile.h"
 #include "vm/vm.h"
 #include "uapi/ktap.h"
@@ -41,6 +44,7 @@ static const struct kp_vm_limits default_limits = {
 	.max_insns = KP_DEFAULT_MAX_INSNS,
 	.max_memory = KP_DEFAULT_MAX_MEMORY,
 	.max_string = KP_DEFAULT_MAX_STRING,
+	.max_depth = KP_DEFAULT_MAX_DEPTH,
 };
 
 static struct kp_chunk_buf compile_or_die(const char *src)
@@ -111,6 +115,198 @@ static void test_programs(void)
 		     "-e:2: attempt to perform arithmetic on a nil value");
 	check_output("while (true) { }", "",
 		     "-e:1: instruction limit exceeded (1000000); raise it with --max-insns");
+}
+
+static void test_functions(void)
+{
+	check_output("function fib(n) { if (n < 2) { return n }\n"
+		     "return fib(n - 1) + fib(n - 2) }\nprint(fib(15))",
+		     "610\n", "");
+	check_output("function f(a, b, c) { print(a, b, c) }\nf(1)\n"
+		     "f(1, 2, 3, 4, 5)", "1\tnil\tnil\n1\t2\t3\n", "");
+	check_output("function f(a) { var x, y\nreturn y }\nprint(f(1, 2, 3))",
+		     "nil\n", "");
+	check_output("function f() { }\nprint(f(), f)", "nil\tfunction: #1\n",
+		     "");
+	check_output("var g = function (x) { return x * 2 }\n"
+		     "print(g == g, g != 1, g(21))", "true\ttrue\t42\n", "");
+	check_output("x = 5\nx(1)", "", "-e:2: attempt to call a number value");
+	check_output("function f(n) { return f(n + 1) }\nf(0)", "",
+		     "-e:1: stack overflow (more than 200 nested calls); raise "
+		     "the limit with --max-depth");
+	check_output("function f() { while (true) { } }\nf()", "",
+		     "-e:1: instruction limit exceeded (1000000); raise it with "
+		     "--max-insns");
+	check_output("for (i = 3, 1, -1) { print(i) }\nvar s = 0\n"
+		     "for (i = 1, 3, s) { }", "3\n2\n1\n", "-e:3: 'for' step is zero");
+	check_output("for (i = \"a\", 1) { }", "",
+		     "-e:1: 'for' initial value must be a number, not a string");
+	check_output("for (i = 0x7ffffffffffffffe, 0x7fffffffffffffff) { print(i) }",
+		     "9223372036854775806\n9223372036854775807\n", "");
+}
+
+/* Deep recursion costs session memory only, never C stack. */
+static void test_deep_recursion(void)
+{
+	struct kp_chunk_buf chunk = compile_or_die(
+		"function down(n) { if (n == 0) { return 0 }\n"
+		"return 1 + down(n - 1) }\nprint(down(9999))");
+	struct kp_vm_limits lim = default_limits;
+	struct capture cap;
+	char err[256] = "";
+
+	lim.max_depth = 10000;
+	ok(load_and_run(chunk.data, chunk.len, &lim, &cap, err,
+			sizeof(err)) == 0 && !strcmp(cap.out, "9999\n"),
+	   "recursion 10000 calls deep with --max-depth 10000 (%s%s)",
+	   cap.err, err);
+	lim.max_depth = 9999;
+	load_and_run(chunk.data, chunk.len, &lim, &cap, err, sizeof(err));
+	ok(strstr(cap.err, "stack overflow (more than 9999 nested calls)") != NULL,
+	   "... and a stack overflow with 9999");
+	lim.max_depth = 1000000;
+	lim.max_memory = 1 << 20;
+	ok(load_and_run(chunk.data, chunk.len, &lim, &cap, err, sizeof(err)) &&
+	   strstr(err, "out of session memory for a stack of 1000000 calls") &&
+	   strstr(err, "lower --max-depth or raise --max-memory"),
+	   "a stack too big for the session is refused at load: %s", err);
+	kp_chunk_buf_free(&chunk);
+}
+
+/* ---- hand-made chunks for the verifier ------------------------------- */
+
+#define SBX(n)	((unsigned)((n) + KTAP_SBX_BIAS))
+
+/*
+ * Proto 0 (3 registers) loads function 1 into r0, calls it with one
+ * argument in r1 and prints the result; proto 1 (2 registers) returns
+ * its argument plus one.  Each test replaces one instruction.
+ */
+static struct kp_chunk_builder *call_chunk(struct kp_chunk_proto **p0,
+					   struct kp_chunk_proto **p1)
+{
+	struct kp_chunk_builder *c = kp_chunk_new("v.kp");
+
+	*p0 = kp_chunk_add_proto(c, 0, 0);
+	kp_chunk_set_nregs(*p0, 3);
+	kp_chunk_emit(*p0, KTAP_INSN_ABX(KTAP_OP_FUNC, 1, 1), 1);
+	kp_chunk_emit(*p0, KTAP_INSN_ABX(KTAP_OP_LOADI, 2, SBX(41)), 1);
+	kp_chunk_emit(*p0, KTAP_INSN_ABC(KTAP_OP_CALL, 1, 1, 0), 1);
+	kp_chunk_emit(*p0, KTAP_INSN_ABC(KTAP_OP_CALLB, 0, KTAP_BIF_PRINT, 1), 1);
+	kp_chunk_emit(*p0, KTAP_INSN_ABC(KTAP_OP_RET, 0, 0, 0), 2);
+	*p1 = kp_chunk_add_proto(c, 1, 1);
+	kp_chunk_set_nregs(*p1, 2);
+	kp_chunk_emit(*p1, KTAP_INSN_ABX(KTAP_OP_LOADI, 1, SBX(1)), 1);
+	kp_chunk_emit(*p1, KTAP_INSN_ABC(KTAP_OP_ADD, 1, 0, 1), 1);
+	kp_chunk_emit(*p1, KTAP_INSN_ABC(KTAP_OP_RET1, 1, 0, 0), 1);
+	return c;
+}
+
+/* Serialises c (and frees it), then loads and runs it. */
+static int run_built(struct kp_chunk_builder *c, struct capture *cap,
+		     char *err, size_t errlen)
+{
+	unsigned char *data;
+	size_t len;
+	int ret;
+
+	kp_chunk_serialize(c, &data, &len);
+	kp_chunk_free(c);
+	err[0] = '\0';
+	ret = load_and_run(data, len, &default_limits, cap, err, errlen);
+	free(data);
+	return ret;
+}
+
+/* The call chunk with instruction pc of proto `which` replaced. */
+static void expect_call_refusal(unsigned which, unsigned pc, uint32_t insn,
+				const char *what, const char *want)
+{
+	struct kp_chunk_proto *p[2];
+	struct kp_chunk_builder *c = call_chunk(&p[0], &p[1]);
+	struct capture cap;
+	char err[256];
+
+	kp_chunk_patch(p[which], pc, insn);
+	ok(run_built(c, &cap, err, sizeof(err)) != 0 && strstr(err, want) &&
+	   cap.records == 0, "verifier refuses %s", what);
+	if (!strstr(err, want))
+		diag("error was '%s', wanted it to contain '%s'", err, want);
+}
+
+static void test_verify_calls(void)
+{
+	struct kp_chunk_proto *p0, *p1;
+	struct capture cap;
+	char err[256];
+
+	ok(run_built(call_chunk(&p0, &p1), &cap, err, sizeof(err)) == 0 &&
+	   !strcmp(cap.out, "42\n"), "the hand-made call chunk runs: %s%s",
+	   err, cap.err);
+	expect_call_refusal(0, 0, KTAP_INSN_ABX(KTAP_OP_FUNC, 1, 0),
+			    "FUNC of proto 0 (the top level)",
+			    "instruction 0 (line 1): FUNC: function 0 outside 1..1");
+	expect_call_refusal(0, 0, KTAP_INSN_ABX(KTAP_OP_FUNC, 1, 2),
+			    "FUNC of a proto that does not exist",
+			    "FUNC: function 2 outside 1..1");
+	expect_call_refusal(0, 2, KTAP_INSN_ABC(KTAP_OP_CALL, 1, 2, 0),
+			    "a call window past the frame",
+			    "instruction 2 (line 1): CALL: arguments R2..R3 outside the frame of 3");
+	expect_call_refusal(0, 2, KTAP_INSN_ABC(KTAP_OP_CALL, 2, 1, 0),
+			    "a call window starting at the last register",
+			    "CALL: arguments R3..R3 outside the frame of 3");
+	expect_call_refusal(0, 2, KTAP_INSN_ABC(KTAP_OP_CALL, 3, 0, 0),
+			    "a called register outside the frame",
+			    "CALL: register A=3 outside the frame of 3");
+	expect_call_refusal(0, 2, KTAP_INSN_ABC(KTAP_OP_CALL, 1, 1, 1),
+			    "a call with a non-zero C",
+			    "CALL: unused operand C is 1");
+	expect_call_refusal(1, 2, KTAP_INSN_ABC(KTAP_OP_RET1, 2, 0, 0),
+			    "RET1 of a register outside the frame",
+			    "function 1, instruction 2 (line 1): RET1: register A=2 outside the frame of 2");
+	expect_call_refusal(1, 2, KTAP_INSN_ABC(KTAP_OP_RET1, 1, 1, 0),
+			    "RET1 with a non-zero B", "RET1: unused operand B is 1");
+	expect_call_refusal(1, 2, KTAP_INSN_ABC(KTAP_OP_RET, 1, 0, 0),
+			    "RET with an operand", "RET: unused operand A is 1");
+	expect_call_refusal(1, 2, KTAP_INSN_ABC(KTAP_OP_MOV, 0, 1, 0),
+			    "a function that can run past its end",
+			    "function 1, instruction 2 (line 1): MOV: code may run past its end");
+	expect_call_refusal(1, 0, KTAP_INSN_ABX(KTAP_OP_LOADI, 9, SBX(1)),
+			    "a bad register in proto 1 (every proto is checked)",
+			    "function 1, instruction 0 (line 1): LOADI: register A=9 outside the frame of 2");
+	expect_call_refusal(0, 2, KTAP_INSN_ABX(KTAP_OP_FORPREP, 0, SBX(1)),
+			    "a for loop's registers past the frame",
+			    "FORPREP: loop registers R0..R3 outside the frame of 3");
+	expect_call_refusal(0, 2, KTAP_INSN_ABX(KTAP_OP_FORLOOP, 1, SBX(5)),
+			    "FORLOOP with loop registers past the frame",
+			    "FORLOOP: loop registers R1..R4 outside the frame of 3");
+}
+
+/* Proto 0 declaring parameters, and a FORLOOP that skipped FORPREP. */
+static void test_verify_misc(void)
+{
+	struct kp_chunk_builder *c = kp_chunk_new("m.kp");
+	struct kp_chunk_proto *p = kp_chunk_add_proto(c, 1, 0);
+	struct capture cap;
+	char err[256];
+
+	kp_chunk_set_nregs(p, 1);
+	kp_chunk_emit(p, KTAP_OP_RET, 1);
+	ok(run_built(c, &cap, err, sizeof(err)) != 0 &&
+	   strstr(err, "function 0 (the top level) has 1 parameters"),
+	   "the loader refuses a top level with parameters: %s", err);
+	c = kp_chunk_new("m.kp");
+	p = kp_chunk_add_proto(c, 0, 0);
+	kp_chunk_set_nregs(p, 4);
+	kp_chunk_const_str(p, "s", 1);
+	kp_chunk_emit(p, KTAP_INSN_ABX(KTAP_OP_LOADK, 1, 0), 1);
+	kp_chunk_emit(p, KTAP_INSN_ABX(KTAP_OP_FORLOOP, 0, SBX(-2)), 2);
+	kp_chunk_emit(p, KTAP_OP_RET, 3);
+	ok(run_built(c, &cap, err, sizeof(err)) == 0 &&
+	   !strcmp(cap.err, "m.kp:2: FORLOOP without FORPREP"),
+	   "FORLOOP without FORPREP stops rather than read a string as a "
+	   "number (%s)",
+	   cap.err);
 }
 
 static int refused(const void *data, size_t len, char *err, size_t errlen)
@@ -210,7 +406,9 @@ static void test_truncations(void)
 static void test_flips(void)
 {
 	struct kp_chunk_buf chunk = compile_or_die(
-		"var i = 0\nwhile (i < 3) { print(i, \"v\" .. i) i += 1 }");
+		"function f(a, b) { return a .. b }\nvar i = 0\n"
+		"while (i < 3) { print(i, f(\"v\", i)) i += 1 }\n"
+		"for (j = 1, 2) { var k = f(j, j) print(k) }");
 	struct kp_vm_limits lim = default_limits;
 	unsigned char *copy = malloc(chunk.len);
 	int round, loaded = 0;
@@ -247,6 +445,10 @@ static void test_memory_limit(void)
 int main(void)
 {
 	test_programs();
+	test_functions();
+	test_deep_recursion();
+	test_verify_calls();
+	test_verify_misc();
 	test_crafted();
 	test_truncations();
 	test_flips();
