@@ -36,16 +36,21 @@ static int kp_read(struct kp_reader *rd, void *dst, size_t n, const char *what)
 	return 0;
 }
 
-/* String bytes of a known length, then zero padding to a multiple of 4. */
+/*
+ * String bytes of a known length, then zero padding to a multiple of 4.
+ * The padded length is computed in 64 bits: in 32, a length within 3 of
+ * U32_MAX would wrap to a padding of 0 and pass the bounds check, and
+ * only a string limit (a module parameter) would stand in the way.
+ */
 static int kp_read_str_bytes(struct kp_reader *rd, u32 len, u32 max,
 			     struct kp_str **out, const char *what)
 {
-	u32 padded = (len + 3) & ~3U;
+	u64 padded = ((u64)len + 3) & ~3ULL;
 
 	if (len > max)
 		return kp_load_fail(rd, "%s is %u bytes, longer than %u",
 				    what, len, max);
-	if ((size_t)(rd->end - rd->pos) < padded)
+	if ((u64)(rd->end - rd->pos) < padded)
 		return kp_load_fail(rd, "chunk truncated in %s", what);
 	*out = kp_str_new(rd->heap, (const char *)rd->pos, len);
 	if (!*out)

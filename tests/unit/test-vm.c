@@ -231,6 +231,39 @@ static void test_flips(void)
 	kp_chunk_buf_free(&chunk);
 }
 
+/*
+ * A string constant whose length is within 3 of U32_MAX: its padded
+ * length wrapped to 0 in 32 bits, so under a host with no string or
+ * memory limit the loader copied 4 GiB out of a chunk of 100 bytes
+ * (found by fuzz-chunk).  Each must be refused as truncated.
+ */
+static void test_string_length_wrap(void)
+{
+	struct kp_chunk_buf chunk = compile_or_die("print(\"x\")");
+	struct kp_vm_limits lim = default_limits;
+	size_t insn = first_insn(chunk.data), konst;
+	struct ktap_proto_header ph;
+	struct capture cap;
+	char err[256];
+	u32 len;
+
+	/* The first constant ("x") follows the code and the line table. */
+	memcpy(&ph, chunk.data + insn - sizeof(ph), sizeof(ph));
+	konst = insn + (size_t)ph.ncode * 2 * sizeof(u32);
+	lim.max_string = UINT32_MAX;
+	lim.max_memory = UINT64_MAX;
+	for (len = UINT32_MAX - 3; len != 0; len++) {
+		patch_u32(chunk.data,
+			  konst + offsetof(struct ktap_const_header, len), len);
+		err[0] = '\0';
+		ok(load_and_run(chunk.data, chunk.len, &lim, &cap, err,
+				sizeof(err)) &&
+		   strstr(err, "truncated in string constant"),
+		   "a string constant of %u bytes is refused: %s", len, err);
+	}
+	kp_chunk_buf_free(&chunk);
+}
+
 static void test_memory_limit(void)
 {
 	struct kp_chunk_buf chunk = compile_or_die("print(1)");
@@ -250,6 +283,7 @@ int main(void)
 	test_crafted();
 	test_truncations();
 	test_flips();
+	test_string_length_wrap();
 	test_memory_limit();
 	return done();
 }
