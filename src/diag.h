@@ -51,6 +51,8 @@ struct kp_pos {
 	_(UNDEFINED_FUNC, "undefined function '%s'")			\
 	_(ARG_COUNT, "'%s' takes %s, got %d")	/* name, range, n */	\
 	_(TOO_MANY_GLOBALS, "too many global variables (limit %d)")	\
+	_(NAME_TOO_LONG,						\
+	  "name of a global variable too long (%zu bytes, limit %d)")	\
 	/* code generator */						\
 	_(TOO_MANY_REGS,						\
 	  "expression too complex (needs more than %d registers)")	\

@@ -113,6 +113,12 @@ static void declare(struct kp_resolver *r, const struct kp_ast_node *name)
 	e = map_find(&r->globals, name->u.name.id);
 	if (e->name)
 		return;
+	/* The chunk carries global names, up to the loader's limit. */
+	if (strlen(name->u.name.id) > KTAP_MAX_NAME) {
+		kp_diag_error(r->diag, name->pos, KP_MSG_NAME_TOO_LONG,
+			      strlen(name->u.name.id), KTAP_MAX_NAME);
+		return;
+	}
 	if (r->nnames >= KTAP_MAX_GLOBALS) {
 		kp_diag_error(r->diag, name->pos, KP_MSG_TOO_MANY_GLOBALS,
 			      KTAP_MAX_GLOBALS);

@@ -193,7 +193,7 @@ static int kp_read_body(struct kp_reader *rd, struct kp_vm *vm,
 	u32 i;
 	int ret;
 
-	ret = kp_read_str(rd, 4096, &c->name, "script name");
+	ret = kp_read_str(rd, KTAP_MAX_SCRIPT_NAME, &c->name, "script name");
 	if (ret)
 		return ret;
 	c->nglobals = h->nglobals;
@@ -204,7 +204,8 @@ static int kp_read_body(struct kp_reader *rd, struct kp_vm *vm,
 	if (!c->global_names || !c->protos)
 		return kp_load_nomem(rd, "the chunk");
 	for (i = 0; i < h->nglobals && !ret; i++)
-		ret = kp_read_str(rd, 256, &c->global_names[i], "global name");
+		ret = kp_read_str(rd, KTAP_MAX_NAME, &c->global_names[i],
+				  "global name");
 	for (i = 0; i < h->nprotos && !ret; i++) {
 		ret = kp_read_proto(rd, &vm->limits, i, &c->protos[i]);
 		if (!ret && c->protos[i].nregs > c->max_regs)

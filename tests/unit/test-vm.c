@@ -264,6 +264,29 @@ static void test_string_length_wrap(void)
 	kp_chunk_buf_free(&chunk);
 }
 
+/*
+ * What the compiler produces loads, whatever the script's name: the
+ * loader takes names of up to KTAP_MAX_SCRIPT_NAME bytes, and the chunk
+ * keeps the end of a longer one.
+ */
+static void test_long_script_name(void)
+{
+	size_t len = KTAP_MAX_SCRIPT_NAME + 100;
+	char *name = malloc(len + 1);
+	struct kp_chunk_buf chunk = { 0 };
+	struct capture cap;
+	char err[256] = "";
+
+	memset(name, 'd', len);
+	name[len] = '\0';
+	ok(kp_compile(name, "print(1)", 8, stderr, &chunk) == 0 &&
+	   load_and_run(chunk.data, chunk.len, &default_limits, &cap, err,
+			sizeof(err)) == 0 && !strcmp(cap.out, "1\n"),
+	   "a script name of %zu bytes: compiles, loads, runs %s", len, err);
+	kp_chunk_buf_free(&chunk);
+	free(name);
+}
+
 static void test_memory_limit(void)
 {
 	struct kp_chunk_buf chunk = compile_or_die("print(1)");
@@ -284,6 +307,7 @@ int main(void)
 	test_truncations();
 	test_flips();
 	test_string_length_wrap();
+	test_long_script_name();
 	test_memory_limit();
 	return done();
 }
