@@ -109,6 +109,10 @@ static int kp_read_const(struct kp_reader *rd, u32 max_string,
 			*k = kp_num(n);
 		return ret;
 	case KTAP_CONST_STR:
+		/* Unlike names, a literal's limit is the session's to raise. */
+		if (kh.len > max_string)
+			return kp_load_fail(rd, "string constant is %u bytes, longer than %u (raise it with --max-string)",
+					    kh.len, max_string);
 		ret = kp_read_str_bytes(rd, kh.len, max_string, &k->s,
 					"string constant");
 		k->type = KP_TSTR;

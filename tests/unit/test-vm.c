@@ -287,6 +287,36 @@ static void test_long_script_name(void)
 	free(name);
 }
 
+/*
+ * A literal longer than the session's string limit compiles (the limit
+ * is the session's), and the loader's refusal says which option raises it.
+ */
+static void test_long_literal(void)
+{
+	size_t n = KP_DEFAULT_MAX_STRING + 1;
+	char *src = malloc(n + 16);
+	struct kp_vm_limits lim = default_limits;
+	struct kp_chunk_buf chunk;
+	struct capture cap;
+	char err[256] = "";
+
+	memcpy(src, "print(\"", 7);
+	memset(src + 7, 'x', n);
+	strcpy(src + 7 + n, "\")");
+	chunk = compile_or_die(src);
+	ok(load_and_run(chunk.data, chunk.len, &lim, &cap, err, sizeof(err)) &&
+	   strstr(err, "string constant is 4097 bytes, longer than 4096 (raise it with --max-string)"),
+	   "a 4097-byte literal under the default limit: %s", err);
+	lim.max_string = n;
+	/* print() cuts the line to one record, and says so with "...". */
+	ok(!load_and_run(chunk.data, chunk.len, &lim, &cap, err, sizeof(err)) &&
+	   !cap.err[0] && cap.out_len > 4 && cap.out_len <= KTAP_RECORD_MAX &&
+	   !strcmp(cap.out + cap.out_len - 4, "...\n"),
+	   "and with --max-string 4097 it runs");
+	kp_chunk_buf_free(&chunk);
+	free(src);
+}
+
 static void test_memory_limit(void)
 {
 	struct kp_chunk_buf chunk = compile_or_die("print(1)");
@@ -308,6 +338,7 @@ int main(void)
 	test_flips();
 	test_string_length_wrap();
 	test_long_script_name();
+	test_long_literal();
 	test_memory_limit();
 	return done();
 }
