@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "disasm.h"
 #include "vm/vm.h"
 #include "uapi/ktap.h"
 
@@ -124,6 +125,70 @@ static void fuzz_run(struct kp_vm *vm, struct fuzz_host *h)
 		fuzz_fail("session heap at %llu bytes, limit %llu",
 			  (unsigned long long)vm->heap.used,
 			  (unsigned long long)vm->heap.limit);
+}
+
+/* Whether a name or string as the listing shows it could hold a '!'. */
+static bool fuzz_shows_bang(const struct kp_str *s)
+{
+	return memchr(s->data, '!', s->len) || memchr(s->data, '\n', s->len);
+}
+
+/* "%6u %5u  OPNAME...": an instruction line of the listing. */
+static bool fuzz_is_insn_line(const char *line)
+{
+	const char *p = line;
+	int field;
+
+	for (field = 0; field < 2; field++) {
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return p[0] == ' ' && p[1] == ' ';
+}
+
+/*
+ * The disassembler checks operands on its own (src/disasm.c) and flags a
+ * bad one with '!' in an instruction's comment.  On a chunk the verifier
+ * accepted, a flag means the two disagree about the opcode table.  Names
+ * and strings are listed as they are (strings with '\n' escaped, names
+ * not), so a chunk whose global names or string constants could show a
+ * '!' on an instruction line is listed but not checked.
+ */
+static void fuzz_check_listing(const struct kp_vm *vm, const void *data,
+			       size_t len)
+{
+	const struct kp_chunk *c = &vm->chunk;
+	bool check = true;
+	char *text = NULL, *line, *end;
+	size_t text_len = 0;
+	FILE *out;
+	u32 i, j;
+
+	for (i = 0; i < c->nglobals && check; i++)
+		check = !fuzz_shows_bang(c->global_names[i]);
+	for (i = 0; i < c->nprotos && check; i++)
+		for (j = 0; j < c->protos[i].nconsts && check; j++)
+			check = c->protos[i].consts[j].type != KP_TSTR ||
+				!fuzz_shows_bang(c->protos[i].consts[j].s);
+	out = open_memstream(&text, &text_len);
+	if (!out)
+		abort();
+	if (kp_disasm(out, data, len))
+		fuzz_fail("kp_disasm cannot list a chunk kp_vm_load accepted");
+	fclose(out);
+	for (line = text; check && *line; line = end + (*end == '\n')) {
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		if (fuzz_is_insn_line(line) && memchr(line, '!', end - line))
+			fuzz_fail("the verifier accepted what kp_disasm flags: %.*s",
+				  (int)(end - line), line);
+	}
+	free(text);
 }
 
 #endif /* KP_FUZZ_HOST_H */
