@@ -27,17 +27,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /*
  * Limits under which a compiled chunk must load: the instruction budget
  * is small so runs stay fast; string and memory limits are what the chunk
- * itself needs.  A string constant cannot be longer than the chunk, and
- * the loaded form takes at most about 4 heap bytes per chunk byte, twice
- * that with the heap's block rounding, plus the fixed frame, globals and
- * output line (KP_HEAP_BLOCK-sized blocks, see module/vm/heap.c).  So no
- * refusal here is a session limit doing its job.
+ * itself needs, so no refusal here is a session limit doing its job.  A
+ * string constant cannot be longer than the chunk.  The loaded form takes
+ * at most 4 heap bytes per chunk byte (a global: 8 chunk bytes, 32 heap
+ * bytes for its name, slot and value), 6 with ASan's redzones (at most
+ * one object per 8 chunk bytes), at worst twice that when objects leave
+ * the ends of 64 KiB heap blocks unused; plus the frame and output line.
  */
 static struct kp_vm_limits fuzz_limits_for(size_t chunk_len)
 {
 	struct kp_vm_limits lim = {
 		.max_insns = FUZZ_MAX_INSNS,
-		.max_memory = (u64)chunk_len * 8 + (2U << 20),
+		.max_memory = (u64)chunk_len * 12 + (2U << 20),
 		.max_string = (u32)chunk_len,
 	};
 
