@@ -56,3 +56,60 @@ AC_DEFUN([KTAP_PTHREAD], [
 		[AC_MSG_ERROR([POSIX threads are required])])
 	AC_SUBST([PTHREAD_LIBS])
 ])
+
+# KTAP_FUZZING: the libFuzzer targets (tests/fuzz/) need clang and its
+# fuzzer runtime, whatever compiler builds the rest.  By default they are
+# built when $CLANG can link -fsanitize=fuzzer; --enable-fuzzing makes
+# that a requirement, --disable-fuzzing skips them.  FUZZING_REASON says
+# why they are not built, for tests/fuzz.test to report.
+AC_DEFUN([KTAP_FUZZING], [
+	AC_ARG_ENABLE([fuzzing],
+		[AS_HELP_STRING([--enable-fuzzing],
+			[build the libFuzzer targets with clang (default: when clang can link -fsanitize=fuzzer)])],
+		[], [enable_fuzzing=auto])
+	AC_ARG_VAR([CLANG], [the clang that builds the libFuzzer targets])
+	FUZZ_CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+	fuzzing_reason=
+	AS_IF([test "$enable_fuzzing" = no],
+		[fuzzing_reason="disabled by configure --disable-fuzzing"],
+		[AC_CHECK_PROGS([CLANG], [clang clang-14])
+		 AS_IF([test -z "$CLANG"],
+			[fuzzing_reason="clang not found: install clang and libclang-rt-14-dev (Debian)"],
+			[_KTAP_CLANG_LINKS_FUZZER])])
+	AS_IF([test -n "$fuzzing_reason"], [
+		AS_IF([test "$enable_fuzzing" = yes],
+			[AC_MSG_ERROR([--enable-fuzzing: $fuzzing_reason])])
+		enable_fuzzing=no
+		fuzzing_summary="no ($fuzzing_reason)"
+	], [
+		enable_fuzzing=yes
+		fuzzing_summary="yes ($CLANG)"
+	])
+	AC_SUBST([FUZZ_CFLAGS])
+	AC_SUBST([FUZZING], [$enable_fuzzing])
+	AC_SUBST([FUZZING_REASON], [$fuzzing_reason])
+	AM_CONDITIONAL([ENABLE_FUZZING], [test "$enable_fuzzing" = yes])
+])
+
+# A program made only of LLVMFuzzerTestOneInput links when the fuzzer
+# runtime (Debian: libclang-rt-14-dev) provides main().
+AC_DEFUN([_KTAP_CLANG_LINKS_FUZZER], [
+	AC_MSG_CHECKING([whether $CLANG can link -fsanitize=fuzzer])
+	ktap_save_CC=$CC ktap_save_CFLAGS=$CFLAGS
+	ktap_save_LDFLAGS=$LDFLAGS ktap_save_LIBS=$LIBS
+	CC=$CLANG CFLAGS=$FUZZ_CFLAGS LDFLAGS= LIBS=
+	AC_LINK_IFELSE([AC_LANG_SOURCE([[
+#include <stddef.h>
+#include <stdint.h>
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return data && size > 1 ? 0 : 0;
+}
+]])], [AC_MSG_RESULT([yes])], [
+		AC_MSG_RESULT([no])
+		fuzzing_reason="$CLANG cannot link -fsanitize=fuzzer: install libclang-rt-14-dev (Debian)"
+	])
+	CC=$ktap_save_CC CFLAGS=$ktap_save_CFLAGS
+	LDFLAGS=$ktap_save_LDFLAGS LIBS=$ktap_save_LIBS
+])

@@ -4,6 +4,7 @@
  * generate, serialise) and owns the memory they share.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "uapi/ktap.h"
 #include "ast.h"
@@ -13,6 +14,19 @@
 #include "diag.h"
 #include "parse.h"
 #include "resolve.h"
+
+/*
+ * The name the chunk gives the script, for the module's messages.  The
+ * loader takes at most KTAP_MAX_SCRIPT_NAME bytes; a longer path keeps
+ * its end, which names the file.
+ */
+static const char *chunk_script_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > KTAP_MAX_SCRIPT_NAME ? name + len - KTAP_MAX_SCRIPT_NAME
+					  : name;
+}
 
 /* Serialises `chunk` into `out`, refusing what the module would refuse. */
 static int write_chunk(struct kp_chunk_builder *chunk, struct kp_diag *diag,
@@ -52,7 +66,7 @@ int kp_compile(const char *script_name, const char *source, size_t len,
 	/* No tapset library yet: see kp_res_tapset_lookup_fn. */
 	if (kp_res_resolve(tree, &diag, &arena, NULL, &res))
 		goto out;
-	chunk = kp_chunk_new(diag.script_name);
+	chunk = kp_chunk_new(chunk_script_name(diag.script_name));
 	if (kp_gen_chunk(tree, &res, &diag, chunk))
 		goto out;
 	ret = write_chunk(chunk, &diag, out);

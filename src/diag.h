@@ -59,6 +59,8 @@ struct kp_pos {
 	  "do not capture locals: pass it as an argument or make it a "	\
 	  "global)")							\
 	_(DUPLICATE_PARAM, "duplicate parameter '%s'")			\
+	_(NAME_TOO_LONG,						\
+	  "name of a global variable too long (%zu bytes, limit %d)")	\
 	/* code generator */						\
 	_(TOO_MANY_REGS,						\
 	  "expression too complex (needs more than %d registers)")	\

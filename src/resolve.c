@@ -130,6 +130,12 @@ static void declare_global(struct kp_resolver *r, struct kp_ast_node *name)
 		map_grow(&r->globals);
 	e = map_find(&r->globals, name->u.name.id);
 	if (!e->name) {
+		/* The chunk carries global names, up to the loader's limit. */
+		if (strlen(name->u.name.id) > KTAP_MAX_NAME) {
+			kp_diag_error(r->diag, name->pos, KP_MSG_NAME_TOO_LONG,
+				      strlen(name->u.name.id), KTAP_MAX_NAME);
+			return;
+		}
 		if (r->nnames >= KTAP_MAX_GLOBALS) {
 			kp_diag_error(r->diag, name->pos,
 				      KP_MSG_TOO_MANY_GLOBALS,

@@ -132,6 +132,8 @@ struct ktap_chunk_header {
 #define KTAP_MAX_REGS		250	/* registers of one frame */
 #define KTAP_MAX_CODE		65536	/* instructions of one prototype */
 #define KTAP_MAX_CONSTS		65535
+#define KTAP_MAX_NAME		256	/* bytes of a global's name */
+#define KTAP_MAX_SCRIPT_NAME	4096	/* bytes of the script name */
 
 struct ktap_proto_header {
 	__u32 ncode;

@@ -36,16 +36,21 @@ static int kp_read(struct kp_reader *rd, void *dst, size_t n, const char *what)
 	return 0;
 }
 
-/* String bytes of a known length, then zero padding to a multiple of 4. */
+/*
+ * String bytes of a known length, then zero padding to a multiple of 4.
+ * The padded length is computed in 64 bits: in 32, a length within 3 of
+ * U32_MAX would wrap to a padding of 0 and pass the bounds check, and
+ * only a string limit (a module parameter) would stand in the way.
+ */
 static int kp_read_str_bytes(struct kp_reader *rd, u32 len, u32 max,
 			     struct kp_str **out, const char *what)
 {
-	u32 padded = (len + 3) & ~3U;
+	u64 padded = ((u64)len + 3) & ~3ULL;
 
 	if (len > max)
 		return kp_load_fail(rd, "%s is %u bytes, longer than %u",
 				    what, len, max);
-	if ((size_t)(rd->end - rd->pos) < padded)
+	if ((u64)(rd->end - rd->pos) < padded)
 		return kp_load_fail(rd, "chunk truncated in %s", what);
 	*out = kp_str_new(rd->heap, (const char *)rd->pos, len);
 	if (!*out)
@@ -104,6 +109,10 @@ static int kp_read_const(struct kp_reader *rd, u32 max_string,
 			*k = kp_num(n);
 		return ret;
 	case KTAP_CONST_STR:
+		/* Unlike names, a literal's limit is the session's to raise. */
+		if (kh.len > max_string)
+			return kp_load_fail(rd, "string constant is %u bytes, longer than %u (raise it with --max-string)",
+					    kh.len, max_string);
 		ret = kp_read_str_bytes(rd, kh.len, max_string, &k->s,
 					"string constant");
 		k->type = KP_TSTR;
@@ -192,7 +201,7 @@ static int kp_read_body(struct kp_reader *rd, struct kp_vm *vm,
 	u32 i;
 	int ret;
 
-	ret = kp_read_str(rd, 4096, &c->name, "script name");
+	ret = kp_read_str(rd, KTAP_MAX_SCRIPT_NAME, &c->name, "script name");
 	if (ret)
 		return ret;
 	c->nglobals = h->nglobals;
@@ -203,7 +212,8 @@ static int kp_read_body(struct kp_reader *rd, struct kp_vm *vm,
 	if (!c->global_names || !c->protos)
 		return kp_load_nomem(rd, "the chunk");
 	for (i = 0; i < h->nglobals && !ret; i++)
-		ret = kp_read_str(rd, 256, &c->global_names[i], "global name");
+		ret = kp_read_str(rd, KTAP_MAX_NAME, &c->global_names[i],
+				  "global name");
 	for (i = 0; i < h->nprotos && !ret; i++) {
 		ret = kp_read_proto(rd, &vm->limits, i, &c->protos[i]);
 		if (!ret && c->protos[i].nregs > c->max_regs)

@@ -33,6 +33,17 @@ static inline void kp_free(void *p)
 	kvfree(p);
 }
 
+/* See the user-space versions: KASAN watches whole heap blocks only. */
+#define KP_HEAP_REDZONE	0
+
+static inline void kp_heap_poison(void *p, size_t n)
+{
+}
+
+static inline void kp_heap_unpoison(void *p, size_t n)
+{
+}
+
 #else /* user space */
 
 #include <stdarg.h>
@@ -66,6 +77,42 @@ static inline void kp_free(void *p)
 {
 	free(p);
 }
+
+/*
+ * The session heap carves objects out of big blocks, so AddressSanitizer
+ * sees only the blocks: a read from one object into the next or into
+ * the unused rest would go unnoticed.  Under ASan (the sanitizer builds
+ * of the tests, the fuzzers) the heap poisons what it has not handed out
+ * and leaves a poisoned redzone after each object.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KP_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define KP_ASAN 1
+#endif
+
+#ifdef KP_ASAN
+#include <sanitizer/asan_interface.h>
+#define KP_HEAP_REDZONE	16
+#define kp_heap_poison(p, n)	ASAN_POISON_MEMORY_REGION(p, n)
+#define kp_heap_unpoison(p, n)	ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define KP_HEAP_REDZONE	0
+static inline void kp_heap_poison(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+
+static inline void kp_heap_unpoison(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+#endif
 
 #define __maybe_unused	__attribute__((unused))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))

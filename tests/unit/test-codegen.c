@@ -757,6 +757,17 @@ static void test_limits(void)
 	ok(c->rc == -1 && strstr(c->errors, "error: code too large (limit "
 				 "65536 instructions)"), "one more: too large");
 	free(s);
+	/* The loader refused global names over 256 bytes (fuzz-compile). */
+	s = repeat("", "a", KTAP_MAX_NAME, " = 1\n");
+	compile_into(c, s, strlen(s));
+	ok(c->rc == 0, "a global name of %d bytes: fine", KTAP_MAX_NAME);
+	free(s);
+	s = repeat("x = 1\n", "a", KTAP_MAX_NAME + 1, " += 1\n");
+	compile_into(c, s, strlen(s));
+	ok(c->rc == -1 && strstr(c->errors, "t.kp:2:1: error: name of a global "
+				 "variable too long (257 bytes, limit 256)"),
+	   "one more byte: error at the name");
+	free(s);
 	free(c);
 }
 

@@ -429,6 +429,92 @@ static void test_flips(void)
 	kp_chunk_buf_free(&chunk);
 }
 
+/*
+ * A string constant whose length is within 3 of U32_MAX: its padded
+ * length wrapped to 0 in 32 bits, so under a host with no string or
+ * memory limit the loader copied 4 GiB out of a chunk of 100 bytes
+ * (found by fuzz-chunk).  Each must be refused as truncated.
+ */
+static void test_string_length_wrap(void)
+{
+	struct kp_chunk_buf chunk = compile_or_die("print(\"x\")");
+	struct kp_vm_limits lim = default_limits;
+	size_t insn = first_insn(chunk.data), konst;
+	struct ktap_proto_header ph;
+	struct capture cap;
+	char err[256];
+	u32 len;
+
+	/* The first constant ("x") follows the code and the line table. */
+	memcpy(&ph, chunk.data + insn - sizeof(ph), sizeof(ph));
+	konst = insn + (size_t)ph.ncode * 2 * sizeof(u32);
+	lim.max_string = UINT32_MAX;
+	lim.max_memory = UINT64_MAX;
+	for (len = UINT32_MAX - 3; len != 0; len++) {
+		patch_u32(chunk.data,
+			  konst + offsetof(struct ktap_const_header, len), len);
+		err[0] = '\0';
+		ok(load_and_run(chunk.data, chunk.len, &lim, &cap, err,
+				sizeof(err)) &&
+		   strstr(err, "truncated in string constant"),
+		   "a string constant of %u bytes is refused: %s", len, err);
+	}
+	kp_chunk_buf_free(&chunk);
+}
+
+/*
+ * What the compiler produces loads, whatever the script's name: the
+ * loader takes names of up to KTAP_MAX_SCRIPT_NAME bytes, and the chunk
+ * keeps the end of a longer one.
+ */
+static void test_long_script_name(void)
+{
+	size_t len = KTAP_MAX_SCRIPT_NAME + 100;
+	char *name = malloc(len + 1);
+	struct kp_chunk_buf chunk = { 0 };
+	struct capture cap;
+	char err[256] = "";
+
+	memset(name, 'd', len);
+	name[len] = '\0';
+	ok(kp_compile(name, "print(1)", 8, stderr, &chunk) == 0 &&
+	   load_and_run(chunk.data, chunk.len, &default_limits, &cap, err,
+			sizeof(err)) == 0 && !strcmp(cap.out, "1\n"),
+	   "a script name of %zu bytes: compiles, loads, runs %s", len, err);
+	kp_chunk_buf_free(&chunk);
+	free(name);
+}
+
+/*
+ * A literal longer than the session's string limit compiles (the limit
+ * is the session's), and the loader's refusal says which option raises it.
+ */
+static void test_long_literal(void)
+{
+	size_t n = KP_DEFAULT_MAX_STRING + 1;
+	char *src = malloc(n + 16);
+	struct kp_vm_limits lim = default_limits;
+	struct kp_chunk_buf chunk;
+	struct capture cap;
+	char err[256] = "";
+
+	memcpy(src, "print(\"", 7);
+	memset(src + 7, 'x', n);
+	strcpy(src + 7 + n, "\")");
+	chunk = compile_or_die(src);
+	ok(load_and_run(chunk.data, chunk.len, &lim, &cap, err, sizeof(err)) &&
+	   strstr(err, "string constant is 4097 bytes, longer than 4096 (raise it with --max-string)"),
+	   "a 4097-byte literal under the default limit: %s", err);
+	lim.max_string = n;
+	/* print() cuts the line to one record, and says so with "...". */
+	ok(!load_and_run(chunk.data, chunk.len, &lim, &cap, err, sizeof(err)) &&
+	   !cap.err[0] && cap.out_len > 4 && cap.out_len <= KTAP_RECORD_MAX &&
+	   !strcmp(cap.out + cap.out_len - 4, "...\n"),
+	   "and with --max-string 4097 it runs");
+	kp_chunk_buf_free(&chunk);
+	free(src);
+}
+
 static void test_memory_limit(void)
 {
 	struct kp_chunk_buf chunk = compile_or_die("print(1)");
@@ -452,6 +538,9 @@ int main(void)
 	test_crafted();
 	test_truncations();
 	test_flips();
+	test_string_length_wrap();
+	test_long_script_name();
+	test_long_literal();
 	test_memory_limit();
 	return done();
 }
