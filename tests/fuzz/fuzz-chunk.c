@@ -41,12 +41,14 @@ static const struct kp_vm_limits fuzz_session_limits = {
 	.max_insns = FUZZ_MAX_INSNS,
 	.max_memory = 1U << 20,
 	.max_string = 256,
+	.max_depth = 16,
 };
 
 static const struct kp_vm_limits fuzz_unlimited = {
 	.max_insns = FUZZ_MAX_INSNS,
 	.max_memory = UINT64_MAX,
 	.max_string = UINT32_MAX,
+	.max_depth = KP_DEFAULT_MAX_DEPTH,	/* it sizes the value stack */
 };
 
 static void fuzz_one(const uint8_t *data, size_t size,
