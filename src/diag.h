@@ -59,6 +59,9 @@ struct kp_pos {
 	  "do not capture locals: pass it as an argument or make it a "	\
 	  "global)")							\
 	_(DUPLICATE_PARAM, "duplicate parameter '%s'")			\
+	_(FOR_IN_ITER,							\
+	  "'for ... in' needs pairs(t) or sort_pairs(t [, cmp])")	\
+	_(FOR_IN_NAMES, "'for ... in' takes one or two names")		\
 	/* code generator */						\
 	_(TOO_MANY_REGS,						\
 	  "expression too complex (needs more than %d registers)")	\
