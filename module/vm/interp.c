@@ -344,7 +344,7 @@ int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 	struct kp_value *k = p->consts;
 	const u32 *pc = p->code;
 	u64 budget = vm->limits.max_insns + 1;
-	struct kp_value result, *loop;
+	struct kp_value result, *loop, *global;
 	struct kp_frame *frame;
 	u32 depth = 0;
 	u32 insn;
@@ -371,6 +371,12 @@ op_GETG:
 	RA = vm->globals[KTAP_INSN_BX(insn)];
 	KP_NEXT();
 op_SETG:
+	/* nil, booleans and numbers own nothing: no hold, no release. */
+	global = &vm->globals[KTAP_INSN_BX(insn)];
+	if (likely(RA.type < KP_TSTR && global->type < KP_TSTR)) {
+		*global = RA;
+		KP_NEXT();
+	}
 	ret = kp_set_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
 	if (ret)
 		goto out;
