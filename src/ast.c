@@ -222,6 +222,18 @@ static void dump_expr(FILE *out, const struct kp_ast_node *n)
 		kp_ast_dump_file(out, n->u.func.body);
 		fputc(')', out);
 		break;
+	case KP_AST_INDEX:
+		fputs("(index ", out);
+		kp_ast_dump_file(out, n->u.index.obj);
+		fputc(' ', out);
+		kp_ast_dump_file(out, n->u.index.key);
+		fputc(')', out);
+		break;
+	case KP_AST_TABLE:
+		fputs("(table", out);
+		dump_list(out, n->u.table.fields);
+		fputc(')', out);
+		break;
 	default:	/* true, false, nil */
 		fputs(kp_ast_kind_name(n->kind), out);
 		break;
@@ -306,6 +318,22 @@ static void dump_stmt(FILE *out, const struct kp_ast_node *n)
 	case KP_AST_NUMFOR:
 	case KP_AST_CFOR:
 		dump_loop(out, n);
+		break;
+	case KP_AST_FIELD:	/* [key]=value, or the value alone */
+		if (n->u.field.key) {
+			fputc('[', out);
+			kp_ast_dump_file(out, n->u.field.key);
+			fputs("]=", out);
+		}
+		kp_ast_dump_file(out, n->u.field.value);
+		break;
+	case KP_AST_FORIN:
+		fprintf(out, "(forin %s", n->u.forin.k->u.name.id);
+		if (n->u.forin.v)
+			fprintf(out, " %s", n->u.forin.v->u.name.id);
+		dump_part(out, n->u.forin.iter);
+		dump_part(out, n->u.forin.body);
+		fputc(')', out);
 		break;
 	case KP_AST_RETURN:
 		fputs("(return", out);

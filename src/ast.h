@@ -6,6 +6,7 @@
 #ifndef KP_AST_H
 #define KP_AST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +40,8 @@ char *kp_ast_strdup(struct kp_ast_arena *arena, const char *s, size_t len);
 	_(UNARY, "unary")						\
 	_(CALL, "call")							\
 	_(FUNCTION, "function")						\
+	_(INDEX, "index")	/* t[k], t.name */			\
+	_(TABLE, "table")	/* {1, x = 2, [k] = 3} */		\
 	/* statements */						\
 	_(BLOCK, "block")						\
 	_(EXPR_STMT, "expr")	/* a call whose result is dropped */	\
@@ -54,7 +57,9 @@ char *kp_ast_strdup(struct kp_ast_arena *arena, const char *s, size_t len);
 	_(REPEAT, "repeat")						\
 	_(BREAK, "break")						\
 	_(CONTINUE, "continue")						\
-	_(RETURN, "return")
+	_(RETURN, "return")						\
+	_(FORIN, "forin")	/* for (k, v in pairs(t)) */		\
+	_(FIELD, "field")	/* one item of a TABLE */
 
 enum kp_ast_kind {
 #define KP_AST_KIND_ENUM(id, name) KP_AST_##id,
@@ -153,14 +158,14 @@ struct kp_ast_node {
 		struct { struct kp_ast_node *e; } expr;	/* EXPR_STMT, RETURN
 							 * (e NULL: no value) */
 		struct {				/* VAR, ASSIGN */
-			struct kp_ast_node *targets;	/* NAME nodes */
+			struct kp_ast_node *targets;	/* NAME or INDEX nodes */
 			unsigned ntargets;
 			struct kp_ast_node *values;	/* may be empty for VAR */
 			unsigned nvalues;
 		} assign;
 		struct {				/* COMPOUND, INCDEC */
 			enum kp_ast_binop op;	/* INCDEC: ADD or SUB */
-			struct kp_ast_node *target;	/* a NAME node */
+			struct kp_ast_node *target;	/* a NAME or INDEX node */
 			struct kp_ast_node *value;	/* NULL for INCDEC */
 		} compound;
 		struct {				/* IF */
@@ -177,6 +182,23 @@ struct kp_ast_node {
 			struct kp_ast_node *step;	/* NULL: 1 */
 			struct kp_ast_node *body;
 		} numfor;
+		struct {				/* INDEX */
+			struct kp_ast_node *obj, *key;
+		} index;
+		struct {				/* TABLE */
+			struct kp_ast_node *fields;	/* FIELD nodes */
+			unsigned narr, nrec;	/* positional, keyed */
+		} table;
+		struct {				/* FIELD */
+			struct kp_ast_node *key;	/* NULL: positional */
+			struct kp_ast_node *value;
+		} field;
+		struct {				/* FORIN */
+			struct kp_ast_node *k, *v;	/* NAMEs, v may be NULL */
+			struct kp_ast_node *iter;	/* CALL of pairs/sort_pairs */
+			bool sorted;			/* sort_pairs */
+			struct kp_ast_node *body;
+		} forin;
 		struct {				/* CFOR */
 			struct kp_ast_node *init;	/* statement or NULL */
 			struct kp_ast_node *cond;	/* NULL: true */

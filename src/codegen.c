@@ -299,6 +299,9 @@ static void gen_int(struct kp_gen *g, unsigned dst, int64_t v)
 
 static void gen_expr(struct kp_gen *g, struct kp_ast_node *e, unsigned dst);
 static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s);
+static void gen_value(struct kp_gen *g, struct kp_ast_node *e, unsigned dst);
+static unsigned value_reg(struct kp_gen *g, struct kp_ast_node *e,
+			  unsigned scratch);
 
 /* The global slot of a resolved NAME node (the resolver made it one). */
 static unsigned global_slot(struct kp_gen *g, const struct kp_ast_node *n)
@@ -421,6 +424,68 @@ static void gen_call(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 static void gen_function(struct kp_gen *g, struct kp_ast_node *e,
 			 unsigned dst);
 
+/*
+ * The registers of t and k in t[k]: `scratch` for t unless it is a
+ * local, a new temporary for k unless it is one (the caller pops
+ * *pushed of them).
+ */
+static void index_regs(struct kp_gen *g, struct kp_ast_node *e,
+		       unsigned scratch, unsigned *t, unsigned *k,
+		       unsigned *pushed)
+{
+	bool temp = !is_local(e->u.index.key);
+
+	*t = expr_reg(g, e->u.index.obj, scratch);
+	*k = expr_reg(g, e->u.index.key, temp ? reg_push(g) : 0);
+	*pushed = temp;
+}
+
+/* GETT A B C: R[A] := R[B][R[C]] */
+static void gen_index(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
+{
+	unsigned t, k, pushed;
+
+	index_regs(g, e, dst, &t, &k, &pushed);
+	g->pos = e->pos;
+	emit_abc(g, KTAP_OP_GETT, dst, t, k);
+	reg_pop(g, pushed);
+}
+
+/* A size hint for NEWTAB: what fits its 8-bit operands. */
+static unsigned size_hint(unsigned n)
+{
+	return n > 255 ? 255 : n;
+}
+
+/*
+ * {v1, v2, name = v3, [k] = v4}:
+ *   NEWTAB dst, narr, nrec; then per field: key and value into
+ *   temporaries (positional values get keys 1, 2, ...), SETT dst.
+ * Fields are evaluated and stored left to right, so a later field with
+ * the same key wins.
+ */
+static void gen_table(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
+{
+	struct kp_ast_node *f;
+	unsigned key, val;
+	int64_t next = 1;
+
+	emit_abc(g, KTAP_OP_NEWTAB, dst, size_hint(e->u.table.narr),
+		 size_hint(e->u.table.nrec));
+	for (f = e->u.table.fields; f; f = f->next) {
+		key = reg_push(g);
+		g->pos = f->pos;
+		if (f->u.field.key)
+			gen_value(g, f->u.field.key, key);
+		else
+			gen_int(g, key, next++);
+		val = value_reg(g, f->u.field.value, reg_push(g));
+		g->pos = f->pos;
+		emit_abc(g, KTAP_OP_SETT, dst, key, val);
+		reg_pop(g, 2);
+	}
+}
+
 /* Compiles `e` into register `dst`, which the caller owns. */
 static void gen_expr(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 {
@@ -462,6 +527,12 @@ static void gen_expr(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 		break;
 	case KP_AST_FUNCTION:
 		gen_function(g, e, dst);
+		break;
+	case KP_AST_INDEX:
+		gen_index(g, e, dst);
+		break;
+	case KP_AST_TABLE:
+		gen_table(g, e, dst);
 		break;
 	default:
 		assert(!"not an expression");
@@ -555,11 +626,21 @@ static void gen_block(struct kp_gen *g, struct kp_ast_node *block)
 	g->top = base;
 }
 
-/* Writes register r to a resolved target NAME. */
+/*
+ * Writes register r to a resolved target NAME, or to t[k]: SETT t k r,
+ * with t and k evaluated now, after the values (see gen_assign()).
+ */
 static void store(struct kp_gen *g, struct kp_ast_node *target, unsigned r)
 {
+	unsigned t, k, pushed;
+
 	g->pos = target->pos;
-	if (!is_local(target))
+	if (target->kind == KP_AST_INDEX) {
+		index_regs(g, target, reg_push(g), &t, &k, &pushed);
+		g->pos = target->pos;
+		emit_abc(g, KTAP_OP_SETT, t, k, r);
+		reg_pop(g, pushed + 1);
+	} else if (!is_local(target))
 		emit_abx(g, KTAP_OP_SETG, r, global_slot(g, target));
 	else if (local_reg(g, target) != r)
 		emit_abc(g, KTAP_OP_MOV, local_reg(g, target), r, 0);
@@ -577,7 +658,7 @@ static bool is_leaf(const struct kp_ast_node *e)
 /*
  * a, b = e1, e2: every value is computed before any target changes (so
  * a, b = b, a swaps); extra values are computed and dropped, missing
- * ones are nil.  A local assigned a leaf value gets it directly.
+ * ones are nil.  A target t[k] evaluates t and k after all the values.  A local assigned a leaf value gets it directly.
  * `var` at the top level is the same, with globals for targets.
  */
 static void gen_assign(struct kp_gen *g, struct kp_ast_node *s)
@@ -628,23 +709,57 @@ static unsigned gen_var_local(struct kp_gen *g, struct kp_ast_node *s)
 	return s->u.assign.ntargets;
 }
 
+/* The right operand of a compound assignment: e, or 1 for ++ and --. */
+static unsigned compound_operand(struct kp_gen *g, struct kp_ast_node *s)
+{
+	unsigned operand;
+
+	if (s->kind != KP_AST_INCDEC)
+		return value_reg(g, s->u.compound.value, reg_push(g));
+	g->pos = s->pos;
+	operand = reg_push(g);
+	gen_int(g, operand, 1);
+	return operand;
+}
+
+/*
+ * t[k] op= e, t[k]++: the counter idiom.  t and k are evaluated once:
+ *   GETT0 acc, t, k    (a missing element reads as 0)
+ *   op acc, acc, e
+ *   SETT t, k, acc
+ */
+static void gen_compound_index(struct kp_gen *g, struct kp_ast_node *s)
+{
+	struct kp_ast_node *target = s->u.compound.target;
+	unsigned base = g->top, t, k, pushed, acc, operand;
+
+	index_regs(g, target, reg_push(g), &t, &k, &pushed);
+	acc = reg_push(g);
+	g->pos = target->pos;
+	emit_abc(g, KTAP_OP_GETT0, acc, t, k);
+	operand = compound_operand(g, s);
+	g->pos = s->pos;
+	emit_abc(g, kp_gen_binop_ops[s->u.compound.op], acc, acc, operand);
+	emit_abc(g, KTAP_OP_SETT, t, k, acc);
+	g->top = base;
+}
+
 /* a op= e, a++, a--: read a, combine, write back. */
 static void gen_compound(struct kp_gen *g, struct kp_ast_node *s)
 {
 	struct kp_ast_node *target = s->u.compound.target;
-	unsigned acc = is_local(target) ? local_reg(g, target) : reg_push(g);
-	unsigned base = g->top, operand;
+	unsigned acc, base, operand;
 
+	if (target->kind == KP_AST_INDEX) {
+		gen_compound_index(g, s);
+		return;
+	}
+	acc = is_local(target) ? local_reg(g, target) : reg_push(g);
+	base = g->top;
 	g->pos = target->pos;
 	if (!is_local(target))
 		emit_abx(g, KTAP_OP_GETG, acc, global_slot(g, target));
-	if (s->kind == KP_AST_INCDEC) {
-		g->pos = s->pos;
-		operand = reg_push(g);
-		gen_int(g, operand, 1);
-	} else {
-		operand = value_reg(g, s->u.compound.value, reg_push(g));
-	}
+	operand = compound_operand(g, s);
 	g->pos = s->pos;
 	emit_abc(g, kp_gen_binop_ops[s->u.compound.op], acc, acc, operand);
 	g->top = base;
@@ -811,6 +926,124 @@ static void gen_cfor(struct kp_gen *g, struct kp_ast_node *s)
 	g->top = base;
 }
 
+/* The register of the loop's value name, or an unnamed one. */
+static void forin_value_reg(struct kp_gen *g, struct kp_ast_node *s)
+{
+	if (s->u.forin.v)
+		reg_local(g, s->u.forin.v);
+	else
+		reg_push(g);
+}
+
+/*
+ * for (k, v in pairs(t)):
+ *        R[A] := t; R[A+1] := 0 (position); R[A+2], R[A+3] are k, v
+ *        JMP -> next
+ *   body: body
+ *   next: TFORLOOP A -> body
+ *   exit:
+ * continue jumps to next, break to exit.
+ */
+static void gen_pairs(struct kp_gen *g, struct kp_ast_node *s)
+{
+	struct kp_gen_loop loop = { NULL, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	unsigned base = g->top, enter, body, next;
+
+	gen_value(g, s->u.forin.iter->u.call.args, reg_push(g));
+	g->pos = s->pos;
+	gen_int(g, reg_push(g), 0);
+	reg_local(g, s->u.forin.k);
+	forin_value_reg(g, s);
+	g->pos = s->pos;
+	enter = emit_jump(g, KTAP_OP_JMP, 0);
+	body = here(g);
+	gen_loop_body(g, &loop, s->u.forin.body);
+	next = here(g);
+	patch_jump(g, enter, next);
+	g->pos = s->pos;
+	patch_jump(g, emit_jump(g, KTAP_OP_TFORLOOP, base), body);
+	loop_patch(g, &loop, here(g), next);
+	g->top = base;
+}
+
+/* CALLB into R[A] of built-in id with the n registers after A set. */
+static void emit_callb(struct kp_gen *g, unsigned a, enum ktap_builtin id,
+		       unsigned n)
+{
+	emit_abc(g, KTAP_OP_CALLB, a, id, n);
+	reg_pop(g, n);
+}
+
+/*
+ * With cmp, sort_pairs left a sort in R[K], which these run to its end:
+ *   sort: SORTSTEP K -> done    (else R[K+1..K+3] := cmp, x, y)
+ *         CALL K+1 2
+ *         JMP -> sort
+ *   done:                       (R[K] := the keys in order)
+ */
+static void gen_sort_steps(struct kp_gen *g, unsigned keys)
+{
+	unsigned sort = here(g), done;
+
+	reg_push(g);
+	reg_push(g);
+	reg_push(g);
+	done = emit_jump(g, KTAP_OP_SORTSTEP, keys);
+	emit_abc(g, KTAP_OP_CALL, keys + 1, 2, 0);
+	patch_jump(g, emit_jump(g, KTAP_OP_JMP, 0), sort);
+	patch_jump(g, done, here(g));
+	reg_pop(g, 3);
+}
+
+/*
+ * for (k, v in sort_pairs(t [, cmp])): sort_pairs returns the keys in
+ * order as entries 1..n of a table; a numeric loop walks them and reads
+ * each value from t when it gets there.
+ *        R[T] := t; R[K] := sort_pairs(R[T] [, cmp])
+ *        R[F], R[F+1], R[F+2] := 1, len(R[K]), 1
+ *        FORPREP F -> exit
+ *   body: k := R[K][R[F+3]]; v := R[T][k]; body
+ *   next: FORLOOP F -> body
+ *   exit:
+ */
+static void gen_sort_pairs(struct kp_gen *g, struct kp_ast_node *s)
+{
+	struct kp_gen_loop loop = { NULL, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct kp_ast_node *args = s->u.forin.iter->u.call.args;
+	unsigned base = g->top, tab = reg_push(g), keys = reg_push(g), f;
+	unsigned prep, body, next;
+
+	gen_value(g, args, tab);
+	g->pos = s->pos;
+	emit_abc(g, KTAP_OP_MOV, reg_push(g), tab, 0);
+	if (args->next)
+		gen_value(g, args->next, reg_push(g));
+	g->pos = s->pos;
+	emit_callb(g, keys, KTAP_BIF_SORT_PAIRS, args->next ? 2 : 1);
+	if (args->next)
+		gen_sort_steps(g, keys);
+	f = reg_push(g);
+	gen_int(g, f, 1);
+	reg_push(g);	/* f + 1: len()'s result */
+	emit_abc(g, KTAP_OP_MOV, reg_push(g), keys, 0);
+	emit_callb(g, f + 1, KTAP_BIF_LEN, 1);
+	gen_int(g, reg_push(g), 1);
+	reg_push(g);	/* the index, f + 3 */
+	reg_local(g, s->u.forin.k);
+	forin_value_reg(g, s);
+	prep = emit_jump(g, KTAP_OP_FORPREP, f);
+	body = here(g);
+	emit_abc(g, KTAP_OP_GETT, f + 4, keys, f + 3);
+	emit_abc(g, KTAP_OP_GETT, f + 5, tab, f + 4);
+	gen_loop_body(g, &loop, s->u.forin.body);
+	next = here(g);
+	g->pos = s->pos;
+	patch_jump(g, emit_jump(g, KTAP_OP_FORLOOP, f), body);
+	patch_jump(g, prep, here(g));
+	loop_patch(g, &loop, here(g), next);
+	g->top = base;
+}
+
 static void gen_loop_jump(struct kp_gen *g, struct kp_ast_node *s)
 {
 	bool is_break = s->kind == KP_AST_BREAK;
@@ -863,6 +1096,12 @@ static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s)
 		break;
 	case KP_AST_CFOR:
 		gen_cfor(g, s);
+		break;
+	case KP_AST_FORIN:
+		if (s->u.forin.sorted)
+			gen_sort_pairs(g, s);
+		else
+			gen_pairs(g, s);
 		break;
 	case KP_AST_BREAK:
 	case KP_AST_CONTINUE:

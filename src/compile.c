@@ -3,6 +3,8 @@
  * compile.c - runs the compiler's passes in order (parse, resolve,
  * generate, serialise) and owns the memory they share.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,8 +48,100 @@ static int write_chunk(struct kp_chunk_builder *chunk, struct kp_diag *diag,
 	return 0;
 }
 
+/*
+ * Whether `source` mentions the name arg.  A textual scan, so a string or
+ * comment that says arg also counts; that only costs an unused global.
+ */
+static bool uses_arg(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= len; i++) {
+		if (memcmp(s + i, "arg", 3))
+			continue;
+		if ((i && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_')) ||
+		    (i + 3 < len && (isalnum((unsigned char)s[i + 3]) ||
+				     s[i + 3] == '_')))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static struct kp_ast_node *str_node(struct kp_ast_arena *arena,
+				    const char *text, struct kp_pos pos)
+{
+	struct kp_ast_node *n = kp_ast_new(arena, KP_AST_STR, pos);
+
+	n->u.str.len = strlen(text);
+	n->u.str.s = kp_ast_strdup(arena, text, n->u.str.len);
+	return n;
+}
+
+/*
+ * A word as the INT or STR node that arg[] holds for it: decimal or 0x
+ * hex that fits 64 bits is a number (not octal: "010" stays a string).
+ */
+static struct kp_ast_node *arg_value(struct kp_ast_arena *arena,
+				     const char *word, struct kp_pos pos)
+{
+	struct kp_ast_node *n;
+	const char *digits = word + (*word == '-' || *word == '+');
+	long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoll(word, &end, 0);
+	if (isdigit((unsigned char)*digits) && !*end && !errno &&
+	    (digits[0] != '0' || !digits[1] || digits[1] == 'x' ||
+	     digits[1] == 'X')) {
+		n = kp_ast_new(arena, KP_AST_INT, pos);
+		n->u.ival = v;
+		return n;
+	}
+	return str_node(arena, word, pos);
+}
+
+/* Prepends "arg = {[0] = name, [1] = args[0], ...}" to the top level. */
+static void prepend_arg(struct kp_ast_node *tree, struct kp_ast_arena *arena,
+			const char *name, const char *const *args, int nargs)
+{
+	static const struct kp_pos pos = { 1, 1 };
+	struct kp_ast_node *set = kp_ast_new(arena, KP_AST_ASSIGN, pos);
+	struct kp_ast_node *t = kp_ast_new(arena, KP_AST_TABLE, pos);
+	struct kp_ast_node **tail = &t->u.table.fields, *f;
+	int i;
+
+	for (i = -1; i < nargs; i++) {
+		f = kp_ast_new(arena, KP_AST_FIELD, pos);
+		f->u.field.key = kp_ast_new(arena, KP_AST_INT, pos);
+		f->u.field.key->u.ival = i + 1;
+		/* arg[0], the script's name, is a string whatever it spells */
+		f->u.field.value = i < 0 ? str_node(arena, name, pos) :
+					   arg_value(arena, args[i], pos);
+		*tail = f;
+		tail = &f->next;
+		t->u.table.nrec++;
+	}
+	set->u.assign.targets = kp_ast_new(arena, KP_AST_NAME, pos);
+	set->u.assign.targets->u.name.id = "arg";
+	set->u.assign.ntargets = 1;
+	set->u.assign.values = t;
+	set->u.assign.nvalues = 1;
+	set->next = tree->u.block.stmts;
+	tree->u.block.stmts = set;
+}
+
 int kp_compile(const char *script_name, const char *source, size_t len,
 	       FILE *err, struct kp_chunk_buf *out)
+{
+	return kp_compile_args(script_name, source, len, NULL, -1, err, out);
+}
+
+/* nargs < 0: no arg table at all (the unit tests' kp_compile()). */
+int kp_compile_args(const char *script_name, const char *source, size_t len,
+		    const char *const *args, int nargs, FILE *err,
+		    struct kp_chunk_buf *out)
 {
 	struct kp_diag diag;
 	struct kp_ast_arena arena;
@@ -63,6 +157,8 @@ int kp_compile(const char *script_name, const char *source, size_t len,
 	tree = kp_parse_chunk(source, len, &diag, &arena);
 	if (!tree)
 		goto out;
+	if (nargs >= 0 && uses_arg(source, len))
+		prepend_arg(tree, &arena, diag.script_name, args, nargs);
 	/* No tapset library yet: see kp_res_tapset_lookup_fn. */
 	if (kp_res_resolve(tree, &diag, &arena, NULL, &res))
 		goto out;

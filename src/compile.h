@@ -24,6 +24,17 @@ struct kp_chunk_buf {
  */
 int kp_compile(const char *script_name, const char *source, size_t len,
 	       FILE *err, struct kp_chunk_buf *out);
+
+/*
+ * kp_compile() for a script run with the command-line words args[0..n):
+ * when the script uses the name `arg`, the top level starts by setting
+ * the global arg = {[0] = script_name, [1] = args[0], ...}, a word that
+ * spells a number (decimal or 0x hex, in range) as that number.  The
+ * words thus become part of the chunk (--emit-chunk records them).
+ */
+int kp_compile_args(const char *script_name, const char *source, size_t len,
+		    const char *const *args, int nargs, FILE *err,
+		    struct kp_chunk_buf *out);
 void kp_chunk_buf_free(struct kp_chunk_buf *buf);
 
 #endif /* KP_COMPILE_H */

@@ -61,6 +61,9 @@ struct kp_pos {
 	_(DUPLICATE_PARAM, "duplicate parameter '%s'")			\
 	_(NAME_TOO_LONG,						\
 	  "name of a global variable too long (%zu bytes, limit %d)")	\
+	_(FOR_IN_ITER,							\
+	  "'for ... in' needs pairs(t) or sort_pairs(t [, cmp])")	\
+	_(FOR_IN_NAMES, "'for ... in' takes one or two names")		\
 	/* code generator */						\
 	_(TOO_MANY_REGS,						\
 	  "expression too complex (needs more than %d registers)")	\

@@ -25,6 +25,8 @@ struct kp_cli {
 	const char *script_path;	/* script file, or NULL */
 	const char *emit_path;
 	const char *chunk_path;		/* --run-chunk */
+	char **args;			/* the words after the script */
+	int nargs;
 	struct kp_run_options run;
 };
 
@@ -35,6 +37,7 @@ enum {
 	OPT_MAX_MEMORY,
 	OPT_MAX_STRING,
 	OPT_MAX_DEPTH,
+	OPT_MAX_ENTRIES,
 };
 
 static const struct option kp_long_options[] = {
@@ -46,6 +49,7 @@ static const struct option kp_long_options[] = {
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "max-string", required_argument, NULL, OPT_MAX_STRING },
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+	{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -67,6 +71,7 @@ static void kp_usage(FILE *f)
 		"      --max-memory BYTES  session memory (default 16M; K/M/G suffixes)\n"
 		"      --max-string BYTES  length of one string (default 4096)\n"
 		"      --max-depth N       nested function calls (default 200)\n"
+		"      --max-entries N     entries of one table (default 1048576)\n"
 		"  -V, --version           print the versions of ktap and of the loaded module\n"
 		"  -h, --help              print this help\n"
 		"\n"
@@ -132,6 +137,8 @@ static int kp_parse_limit(int opt, const char *arg, struct ktap_limits *lim)
 		return 0;
 	case OPT_MAX_DEPTH:
 		return kp_parse_limit32("--max-depth", arg, &lim->max_depth);
+	case OPT_MAX_ENTRIES:
+		return kp_parse_limit32("--max-entries", arg, &lim->max_entries);
 	default:
 		return kp_parse_limit32("--max-string", arg, &lim->max_string);
 	}
@@ -179,6 +186,7 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 		case OPT_MAX_MEMORY:
 		case OPT_MAX_STRING:
 		case OPT_MAX_DEPTH:
+		case OPT_MAX_ENTRIES:
 			if (kp_parse_limit(opt, optarg, &cli->run.limits))
 				return KP_EXIT_USAGE;
 			break;
@@ -193,7 +201,9 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 		}
 	}
 	if (optind < argc && !cli->eval && !cli->chunk_path)
-		cli->script_path = argv[optind];
+		cli->script_path = argv[optind++];
+	cli->args = argv + optind;
+	cli->nargs = argc - optind;
 	if (!!cli->eval + !!cli->script_path + !!cli->chunk_path != 1) {
 		fprintf(stderr, "ktap: give exactly one of a script file, -e TEXT or --run-chunk FILE\n"
 			"Try 'ktap --help' for more information.\n");
@@ -287,8 +297,9 @@ static int kp_compile_and_act(const struct kp_cli *cli)
 		if (!text)
 			return KP_EXIT_SYSTEM;
 	}
-	if (kp_compile(name, cli->eval ? cli->eval : text, len, stderr,
-		       &chunk)) {
+	if (kp_compile_args(name, cli->eval ? cli->eval : text, len,
+			    (const char *const *)cli->args, cli->nargs, stderr,
+			    &chunk)) {
 		free(text);
 		return KP_EXIT_SCRIPT;
 	}

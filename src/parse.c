@@ -235,30 +235,59 @@ static struct kp_ast_node *parse_call(struct kp_parser *p,
 	return n;
 }
 
-/* Refuses the suffixes of LANGUAGE.md that this version cannot compile. */
-static void reject_suffix(struct kp_parser *p)
+/* A STR node for the name token at hand (t.name is t["name"]). */
+static struct kp_ast_node *name_as_string(struct kp_parser *p)
 {
-	switch (p->tok.kind) {
-	case KP_TK_LBRACKET:
-		not_supported(p, "indexing '['");
-	case KP_TK_DOT:
-		not_supported(p, "field access '.'");
-	case KP_TK_COLON:
-		not_supported(p, "method call ':'");
-	default:
-		break;
-	}
+	struct kp_ast_node *n = new_node(p, KP_AST_STR, p->tok.pos);
+
+	if (!check(p, KP_TK_NAME))
+		fail_unexpected(p);
+	n->u.str.s = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
+	n->u.str.len = p->tok.len;
+	next(p);
+	return n;
 }
 
-/* suffixes := { args }   -- after the primary expression e */
+/* index := '[' expr ']' | '.' NAME   -- applied to obj */
+static struct kp_ast_node *parse_index(struct kp_parser *p,
+				       struct kp_ast_node *obj)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_INDEX, p->tok.pos);
+	struct kp_pos open = p->tok.pos;
+	unsigned depth;
+
+	n->u.index.obj = obj;
+	if (accept(p, KP_TK_DOT)) {
+		n->u.index.key = name_as_string(p);
+	} else {
+		next(p);
+		n->u.index.key = parse_expr(p);
+		expect_closing(p, KP_TK_RBRACKET, KP_TK_LBRACKET, open);
+	}
+	depth = obj->depth > n->u.index.key->depth ? obj->depth
+						    : n->u.index.key->depth;
+	set_depth(p, n, depth);
+	return n;
+}
+
+/*
+ * suffixes := { args | index }   -- after the primary expression e
+ * *bare stays true through indexing (t[k] may be assigned to).
+ */
 static struct kp_ast_node *parse_suffixes(struct kp_parser *p,
 					  struct kp_ast_node *e, bool *bare)
 {
-	while (check(p, KP_TK_LPAREN)) {
-		e = parse_call(p, e);
+	for (;;) {
+		if (check(p, KP_TK_LPAREN))
+			e = parse_call(p, e);
+		else if (check(p, KP_TK_LBRACKET) || check(p, KP_TK_DOT))
+			e = parse_index(p, e);
+		else
+			break;
 		*bare = true;
 	}
-	reject_suffix(p);
+	if (check(p, KP_TK_COLON))
+		not_supported(p, "method call ':'");
 	return e;
 }
 
@@ -312,6 +341,66 @@ static struct kp_ast_node *parse_function(struct kp_parser *p)
 	return fn;
 }
 
+/*
+ * field := '[' expr ']' '=' expr | NAME '=' expr | expr
+ * An expression that is a lone NAME followed by '=' was the key of the
+ * second form ('=' cannot continue an expression; '==' is its own token).
+ */
+static struct kp_ast_node *parse_field(struct kp_parser *p,
+				       struct kp_ast_node *t)
+{
+	struct kp_ast_node *f = new_node(p, KP_AST_FIELD, p->tok.pos), *e;
+	struct kp_pos open = p->tok.pos;
+
+	if (accept(p, KP_TK_LBRACKET)) {
+		f->u.field.key = parse_expr(p);
+		expect_closing(p, KP_TK_RBRACKET, KP_TK_LBRACKET, open);
+		expect(p, KP_TK_ASSIGN);
+		f->u.field.value = parse_expr(p);
+	} else {
+		bool name = check(p, KP_TK_NAME);
+
+		e = parse_expr(p);
+		if (name && e->kind == KP_AST_NAME && accept(p, KP_TK_ASSIGN)) {
+			f->u.field.key = new_node(p, KP_AST_STR, e->pos);
+			f->u.field.key->u.str.s = e->u.name.id;
+			f->u.field.key->u.str.len = strlen(e->u.name.id);
+			e = parse_expr(p);
+		}
+		f->u.field.value = e;
+	}
+	if (f->u.field.key)
+		t->u.table.nrec++;
+	else
+		t->u.table.narr++;
+	return f;
+}
+
+/* table := '{' [ field { (',' | ';') field } [ ',' | ';' ] ] '}' */
+static struct kp_ast_node *parse_table(struct kp_parser *p)
+{
+	struct kp_ast_node *t = new_node(p, KP_AST_TABLE, p->tok.pos);
+	struct kp_ast_node **tail = &t->u.table.fields, *f;
+	struct kp_pos open = p->tok.pos;
+	unsigned depth = 0;
+
+	next(p);
+	while (!check(p, KP_TK_RBRACE)) {
+		f = parse_field(p, t);
+		*tail = f;
+		tail = &f->next;
+		if (f->u.field.value->depth > depth)
+			depth = f->u.field.value->depth;
+		if (f->u.field.key && f->u.field.key->depth > depth)
+			depth = f->u.field.key->depth;
+		if (!accept(p, KP_TK_COMMA) && !accept(p, KP_TK_SEMI))
+			break;
+	}
+	expect_closing(p, KP_TK_RBRACE, KP_TK_LBRACE, open);
+	set_depth(p, t, depth);
+	return t;
+}
+
 /* simpleexp := INT | STRING | 'true' | 'false' | 'nil' | suffixedexp */
 static struct kp_ast_node *parse_simple(struct kp_parser *p)
 {
@@ -341,7 +430,7 @@ static struct kp_ast_node *parse_simple(struct kp_parser *p)
 		n = new_node(p, literal[p->tok.kind], p->tok.pos);
 		break;
 	case KP_TK_LBRACE:
-		not_supported(p, "table constructor '{'");
+		return parse_table(p);
 	case KP_TK_FUNCTION:
 		return parse_function(p);
 	case KP_TK_FIELD:
@@ -594,13 +683,13 @@ static struct kp_ast_node *parse_var(struct kp_parser *p)
 static void require_assignable(struct kp_parser *p, struct kp_ast_node *e,
 			       bool bare)
 {
-	if (!bare || e->kind != KP_AST_NAME)
+	if (!bare || (e->kind != KP_AST_NAME && e->kind != KP_AST_INDEX))
 		fail(p, e->pos, KP_MSG_NOT_ASSIGNABLE);
 }
 
 /*
  * The rest of an assignment whose targets so far are in n:
- *   { ',' target } '=' exprlist;  target := NAME
+ *   { ',' target } '=' exprlist;  target := NAME | suffixedexp index
  */
 static struct kp_ast_node *finish_assign(struct kp_parser *p,
 					 struct kp_ast_node *n,
@@ -820,17 +909,43 @@ static struct kp_ast_node *finish_numfor(struct kp_parser *p,
 	return n;
 }
 
-/* "for (k, v in pairs(t))" needs tables, which do not exist yet. */
-static _Noreturn void refuse_for_in(struct kp_parser *p, struct kp_pos pos)
+/*
+ * The iterating form once its names (in the ASSIGN node's targets, one
+ * or two) are parsed:  'in' iter ')' block
+ * iter := ( 'pairs' | 'sort_pairs' ) args   -- the only iterators
+ */
+static struct kp_ast_node *finish_forin(struct kp_parser *p,
+					struct kp_pos pos, struct kp_pos open,
+					struct kp_ast_node *names)
 {
-	fail(p, pos, KP_MSG_NOT_SUPPORTED,
-	     "'for ... in' (iterating over a table)");
+	struct kp_ast_node *n = new_node(p, KP_AST_FORIN, pos), *it, *fn;
+
+	if (names->u.assign.ntargets > 2)
+		fail(p, names->pos, KP_MSG_FOR_IN_NAMES);
+	expect(p, KP_TK_IN);
+	it = parse_expr(p);
+	fn = it->kind == KP_AST_CALL ? it->u.call.fn : NULL;
+	if (!fn || fn->kind != KP_AST_NAME ||
+	    (strcmp(fn->u.name.id, "pairs") &&
+	     strcmp(fn->u.name.id, "sort_pairs")))
+		fail(p, it->pos, KP_MSG_FOR_IN_ITER);
+	n->u.forin.sorted = !strcmp(fn->u.name.id, "sort_pairs");
+	if (it->u.call.nargs < 1 ||
+	    it->u.call.nargs > (n->u.forin.sorted ? 2U : 1U))
+		fail(p, it->pos, KP_MSG_FOR_IN_ITER);
+	n->u.forin.k = names->u.assign.targets;
+	n->u.forin.v = n->u.forin.k->next;
+	n->u.forin.k->next = NULL;
+	n->u.forin.iter = it;
+	expect_closing(p, KP_TK_RPAREN, KP_TK_LPAREN, open);
+	n->u.forin.body = parse_loop_body(p);
+	return n;
 }
 
 /*
  * The head of a for loop that starts with a NAME, up to its ')':
  *   NAME '=' expr ',' expr [ ',' expr ]      the numeric form
- *   NAME { ',' NAME } 'in' ...               refused for now
+ *   NAME { ',' NAME } 'in' ...               the iterating form
  *   otherwise an expr_stmt, the init of the C form
  */
 static struct kp_ast_node *parse_for_name(struct kp_parser *p,
@@ -840,20 +955,18 @@ static struct kp_ast_node *parse_for_name(struct kp_parser *p,
 	bool bare = true;
 	unsigned depth;
 
-	if (check(p, KP_TK_IN))
-		refuse_for_in(p, pos);
-	if (!check(p, KP_TK_ASSIGN) && !check(p, KP_TK_COMMA)) {
+	if (!check(p, KP_TK_IN) && !check(p, KP_TK_ASSIGN) &&
+	    !check(p, KP_TK_COMMA)) {
 		n = parse_suffixes(p, first, &bare);
 		return finish_cfor(p, pos, open, finish_expr_stmt(p, n, bare));
 	}
 	n = new_node(p, KP_AST_ASSIGN, first->pos);
 	tail = &n->u.assign.targets;
 	append(&tail, first, &n->u.assign.ntargets);
-	while (accept(p, KP_TK_COMMA)) {
+	while (accept(p, KP_TK_COMMA))
 		append(&tail, new_name(p), &n->u.assign.ntargets);
-		if (check(p, KP_TK_IN))
-			refuse_for_in(p, pos);
-	}
+	if (check(p, KP_TK_IN))
+		return finish_forin(p, pos, open, n);
 	expect(p, KP_TK_ASSIGN);
 	n->u.assign.values = parse_exprlist(p, &n->u.assign.nvalues, &depth);
 	if (n->u.assign.ntargets == 1 && check(p, KP_TK_RPAREN))
@@ -864,7 +977,7 @@ static struct kp_ast_node *parse_for_name(struct kp_parser *p,
 /*
  * for_stmt := 'for' '(' for_head ')' block
  * for_head := NAME '=' expr ',' expr [ ',' expr ]           numeric
- *           | NAME { ',' NAME } 'in' ...                    not yet
+ *           | NAME [ ',' NAME ] 'in' iter                    iterating
  *           | [ var_stmt | expr_stmt ] ';' [ expr ] ';' [ expr_stmt ]
  * The numeric loop's NAME, and names declared by var in the C form's
  * init, are locals of the loop.

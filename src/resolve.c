@@ -270,9 +270,44 @@ static void scope_expr(struct kp_resolver *r, struct kp_ast_node *e)
 	case KP_AST_FUNCTION:
 		scope_function(r, e);
 		break;
+	case KP_AST_INDEX:
+		scope_expr(r, e->u.index.obj);
+		scope_expr(r, e->u.index.key);
+		break;
+	case KP_AST_TABLE:
+		for (arg = e->u.table.fields; arg; arg = arg->next) {
+			if (arg->u.field.key)
+				scope_expr(r, arg->u.field.key);
+			scope_expr(r, arg->u.field.value);
+		}
+		break;
 	default:	/* literals */
 		break;
 	}
+}
+
+/* A name being assigned binds as a target; t[k] only reads t and k. */
+static void scope_target(struct kp_resolver *r, struct kp_ast_node *n)
+{
+	if (n->kind == KP_AST_NAME)
+		bind_target(r, n);
+	else
+		scope_expr(r, n);
+}
+
+/* for (k, v in pairs(t)): k and v are locals of the loop only. */
+static void scope_forin(struct kp_resolver *r, struct kp_ast_node *s)
+{
+	unsigned nscope = r->nscope;
+	struct kp_ast_node *arg;
+
+	for (arg = s->u.forin.iter->u.call.args; arg; arg = arg->next)
+		scope_expr(r, arg);
+	declare_local(r, s->u.forin.k);
+	if (s->u.forin.v)
+		declare_local(r, s->u.forin.v);
+	scope_block(r, s->u.forin.body);
+	r->nscope = nscope;
 }
 
 static void scope_exprs(struct kp_resolver *r, struct kp_ast_node *e)
@@ -348,13 +383,16 @@ static void scope_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 	case KP_AST_ASSIGN:
 		scope_exprs(r, s->u.assign.values);
 		for (n = s->u.assign.targets; n; n = n->next)
-			bind_target(r, n);
+			scope_target(r, n);
 		break;
 	case KP_AST_COMPOUND:
 		scope_expr(r, s->u.compound.value);
 		/* fall through */
 	case KP_AST_INCDEC:
-		bind_target(r, s->u.compound.target);
+		scope_target(r, s->u.compound.target);
+		break;
+	case KP_AST_FORIN:
+		scope_forin(r, s);
 		break;
 	case KP_AST_BLOCK:
 		scope_block(r, s);
@@ -477,6 +515,35 @@ static void check_arity(struct kp_resolver *r, const struct kp_ast_node *n,
 static void resolve_expr(struct kp_resolver *r, struct kp_ast_node *e);
 
 /*
+ * table.new(...): a call of a qualified built-in name, "NAME.field",
+ * when NAME is no variable (a variable named table is indexed instead).
+ * True when n was such a call.
+ */
+static bool resolve_qualified(struct kp_resolver *r, struct kp_ast_node *n)
+{
+	struct kp_ast_node *fn = n->u.call.fn, *obj;
+	char name[64];
+	int id;
+
+	if (fn->kind != KP_AST_INDEX || fn->u.index.key->kind != KP_AST_STR)
+		return false;
+	obj = fn->u.index.obj;
+	if (obj->kind != KP_AST_NAME ||
+	    obj->u.name.sym.kind != KP_SYM_UNRESOLVED || bind_global(r, obj))
+		return false;
+	if ((size_t)snprintf(name, sizeof(name), "%s.%s", obj->u.name.id,
+			     fn->u.index.key->u.str.s) >= sizeof(name))
+		return false;
+	id = kp_res_builtin_id(name);
+	if (id < 0)
+		return false;
+	n->u.call.sym.kind = KP_SYM_BUILTIN;
+	n->u.call.sym.index = (unsigned)id;
+	check_arity(r, n, id);
+	return true;
+}
+
+/*
  * name(...): a variable (local or script global) holding a function
  * wins over a built-in of the same name, as a Lua global would.
  */
@@ -485,6 +552,8 @@ static void resolve_call(struct kp_resolver *r, struct kp_ast_node *n)
 	struct kp_ast_node *fn = n->u.call.fn;
 	int id;
 
+	if (resolve_qualified(r, n))
+		return;
 	if (fn->kind != KP_AST_NAME || fn->u.name.sym.kind != KP_SYM_UNRESOLVED ||
 	    bind_global(r, fn)) {
 		resolve_expr(r, fn);
@@ -516,6 +585,23 @@ static void resolve_exprs(struct kp_resolver *r, struct kp_ast_node *e)
 		resolve_expr(r, e);
 }
 
+static void resolve_fields(struct kp_resolver *r, struct kp_ast_node *f)
+{
+	for (; f; f = f->next) {
+		if (f->u.field.key)
+			resolve_expr(r, f->u.field.key);
+		resolve_expr(r, f->u.field.value);
+	}
+}
+
+/* Targets: names are bound already; t[k] reads t and k. */
+static void resolve_targets(struct kp_resolver *r, struct kp_ast_node *n)
+{
+	for (; n; n = n->next)
+		if (n->kind == KP_AST_INDEX)
+			resolve_expr(r, n);
+}
+
 static void resolve_expr(struct kp_resolver *r, struct kp_ast_node *e)
 {
 	switch (e->kind) {
@@ -536,6 +622,13 @@ static void resolve_expr(struct kp_resolver *r, struct kp_ast_node *e)
 	case KP_AST_FUNCTION:
 		resolve_list(r, e->u.func.body->u.block.stmts);
 		break;
+	case KP_AST_INDEX:
+		resolve_expr(r, e->u.index.obj);
+		resolve_expr(r, e->u.index.key);
+		break;
+	case KP_AST_TABLE:
+		resolve_fields(r, e->u.table.fields);
+		break;
 	default:	/* literals */
 		break;
 	}
@@ -555,9 +648,17 @@ static void resolve_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 	case KP_AST_VAR:
 	case KP_AST_ASSIGN:
 		resolve_exprs(r, s->u.assign.values);
+		resolve_targets(r, s->u.assign.targets);
 		break;
 	case KP_AST_COMPOUND:
 		resolve_expr(r, s->u.compound.value);
+		/* fall through */
+	case KP_AST_INCDEC:
+		resolve_targets(r, s->u.compound.target);
+		break;
+	case KP_AST_FORIN:
+		resolve_exprs(r, s->u.forin.iter->u.call.args);
+		resolve_stmt(r, s->u.forin.body);
 		break;
 	case KP_AST_BLOCK:
 		resolve_list(r, s->u.block.stmts);
@@ -591,7 +692,7 @@ static void resolve_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 			resolve_stmt(r, s->u.cfor.post);
 		resolve_stmt(r, s->u.cfor.body);
 		break;
-	default:	/* break, continue, INCDEC (its target is bound) */
+	default:	/* break, continue */
 		break;
 	}
 }

@@ -16,6 +16,7 @@ struct kp_ceilings kp_ceilings = {
 	.max_memory = 256UL << 20,
 	.max_string = 65536,
 	.max_depth = 10000,		/* memory is bounded by max_memory */
+	.max_entries = 1U << 24,	/* as above; a sanity bound */
 	.output_size = 1U << 20,
 };
 
@@ -27,6 +28,8 @@ module_param_named(max_string, kp_ceilings.max_string, uint, 0644);
 MODULE_PARM_DESC(max_string, "Highest string length limit in bytes");
 module_param_named(max_depth, kp_ceilings.max_depth, uint, 0644);
 MODULE_PARM_DESC(max_depth, "Highest call depth limit a session may ask for");
+module_param_named(max_entries, kp_ceilings.max_entries, uint, 0644);
+MODULE_PARM_DESC(max_entries, "Highest table entries limit a session may ask for");
 module_param_named(output_size, kp_ceilings.output_size, uint, 0644);
 MODULE_PARM_DESC(output_size, "Bytes of output buffer per session");
 

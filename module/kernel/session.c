@@ -105,6 +105,7 @@ static int kp_resolve_limits(const struct ktap_limits *req,
 	lim->max_memory = req->max_memory ?: KP_DEFAULT_MAX_MEMORY;
 	lim->max_string = req->max_string ?: KP_DEFAULT_MAX_STRING;
 	lim->max_depth = req->max_depth ?: KP_DEFAULT_MAX_DEPTH;
+	lim->max_entries = req->max_entries ?: KP_DEFAULT_MAX_ENTRIES;
 	if (lim->max_insns > kp_ceilings.max_insns)
 		snprintf(err, KP_ERR_MAX, "instruction limit %llu is above the module's ceiling %lu (module parameter ktapvm.max_insns)",
 			 lim->max_insns, kp_ceilings.max_insns);
@@ -114,6 +115,11 @@ static int kp_resolve_limits(const struct ktap_limits *req,
 	else if (lim->max_string > kp_ceilings.max_string)
 		snprintf(err, KP_ERR_MAX, "string limit %u is above the module's ceiling %u (module parameter ktapvm.max_string)",
 			 lim->max_string, kp_ceilings.max_string);
+	else if (lim->max_entries > kp_ceilings.max_entries)
+		snprintf(err, KP_ERR_MAX, "table entries limit %u is above the module's ceiling %u (module parameter ktapvm.max_entries)",
+			 lim->max_entries, kp_ceilings.max_entries);
+	else if (req->pad)
+		snprintf(err, KP_ERR_MAX, "struct ktap_limits: pad must be 0");
 	else if (lim->max_depth > kp_ceilings.max_depth)
 		snprintf(err, KP_ERR_MAX, "call depth limit %u is above the module's ceiling %u (module parameter ktapvm.max_depth)",
 			 lim->max_depth, kp_ceilings.max_depth);

@@ -15,6 +15,7 @@ struct kp_ceilings {
 	unsigned long max_memory;
 	unsigned int max_string;
 	unsigned int max_depth;
+	unsigned int max_entries;
 	unsigned int output_size;
 };
 

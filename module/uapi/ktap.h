@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		1
+#define KTAP_ABI_MINOR		2
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -49,6 +49,8 @@ struct ktap_limits {
 	__u64 max_memory;	/* bytes of session heap */
 	__u32 max_string;	/* bytes in one string value */
 	__u32 max_depth;	/* nested script function calls (ABI 1.1) */
+	__u32 max_entries;	/* entries of one table (ABI 1.2) */
+	__u32 pad;		/* must be 0 */
 };
 
 /*
@@ -196,7 +198,8 @@ struct ktap_const_header {
  *   PRO   prototype index (Bx) of a function, 1..nprotos-1 (proto 0 is
  *         the top level, never a value)
  *   FOR   A: the first of the four registers A..A+3 of a numeric for
- *         loop (index, iterations left, step, the loop variable)
+ *         loop (index, iterations left, step, the loop variable), of a
+ *         table loop (TFORLOOP) or of a sort in progress (SORTSTEP)
  */
 enum ktap_operand_mode {
 	KTAP_MODE_NONE,
@@ -234,7 +237,8 @@ enum ktap_opcode {
  * chunk header the lowest module minor its chunk needs (opcodes are only
  * ever appended, so the first opcode of each minor is enough).
  */
-#define KTAP_OP_MINOR(op)	((op) >= KTAP_OP_FUNC ? 1 : 0)
+#define KTAP_OP_MINOR(op)	\
+	((op) >= KTAP_OP_NEWTAB ? 2 : (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*
  * Built-in functions, from the ktap_builtins.h table.  Ids are positions
@@ -247,6 +251,7 @@ enum ktap_builtin {
 };
 
 /* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
-#define KTAP_BIF_MINOR(id)	((id) >= KTAP_BIF_PRINTF ? 1 : 0)
+#define KTAP_BIF_MINOR(id)	\
+	((id) >= KTAP_BIF_DELETE ? 2 : (id) >= KTAP_BIF_PRINTF ? 1 : 0)
 
 #endif /* _UAPI_KTAP_H */

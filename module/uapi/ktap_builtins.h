@@ -14,6 +14,10 @@ KTAP_BUILTIN(SPRINTF, "sprintf", 1, -1)	/* (fmt, ...) -> the text printf shows *
 KTAP_BUILTIN(TOSTRING, "tostring", 1, 1) /* (v) -> v as print shows it */
 KTAP_BUILTIN(TONUMBER, "tonumber", 1, 2) /* (s [, base]) -> number or nil */
 KTAP_BUILTIN(TYPE, "type", 1, 1)	/* (v) -> "nil", "number", ... */
-KTAP_BUILTIN(LEN, "len", 1, 1)		/* (s) -> its length in bytes */
+KTAP_BUILTIN(LEN, "len", 1, 1)		/* (s) -> bytes; (t) -> entries */
+/* ABI 1.2: tables */
+KTAP_BUILTIN(DELETE, "delete", 1, 2)	/* (t [, k]): empty t, or remove k */
+KTAP_BUILTIN(TABLE_NEW, "table.new", 0, 2) /* ([narr [, nrec]]) -> presized {} */
+KTAP_BUILTIN(SORT_PAIRS, "sort_pairs", 1, 2) /* (t [, cmp]) -> keys in order, see ktap.7 */
 
 #undef KTAP_BUILTIN

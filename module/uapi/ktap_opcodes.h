@@ -55,5 +55,24 @@ KTAP_OP(CALL,    REG,  ARG,  NONE)	/* R[A] := R[A](R[A+1..A+B]) */
 KTAP_OP(RET1,    REG,  NONE, NONE)	/* return R[A] (top level: end) */
 KTAP_OP(FORPREP, FOR,  JMP,  NONE)	/* set up; if no iteration: pc += sBx */
 KTAP_OP(FORLOOP, FOR,  JMP,  NONE)	/* if iterations left: step, pc += sBx */
+/*
+ * ABI 1.2: tables.  A nil or unusable key is a runtime error; GETT of a
+ * missing key gives nil, GETT0 gives 0 (the counter idiom t[k] += n).
+ * TFORLOOP walks the table R[A] from the position R[A+1] (a number, 0
+ * to start): at the next entry it sets R[A+1] past it, R[A+2] := key,
+ * R[A+3] := value and jumps; at the end it falls through.
+ * SORTSTEP advances the sort that sort_pairs(t, cmp) left in R[A]: when
+ * it needs cmp(x, y) it sets R[A+1..A+3] := cmp, x, y and falls through
+ * to a CALL A+1 2 and a JMP back, and reads the answer from R[A+1] when
+ * it runs again; when sorted, R[A] := the table of keys in order, and
+ * pc += sBx.  The interpreter so runs every cmp call as an ordinary
+ * script call: no C recursion.
+ */
+KTAP_OP(NEWTAB,  REG,  LIT,  LIT)	/* R[A] := {} sized for B array, C hash keys */
+KTAP_OP(GETT,    REG,  REG,  REG)	/* R[A] := R[B][R[C]] */
+KTAP_OP(GETT0,   REG,  REG,  REG)	/* R[A] := R[B][R[C]], 0 when missing */
+KTAP_OP(SETT,    REG,  REG,  REG)	/* R[A][R[B]] := R[C] */
+KTAP_OP(TFORLOOP, FOR, JMP,  NONE)	/* next entry of R[A]: pc += sBx */
+KTAP_OP(SORTSTEP, FOR, JMP,  NONE)	/* sort R[A] on; when done: pc += sBx */
 
 #undef KTAP_OP

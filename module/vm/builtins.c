@@ -8,6 +8,8 @@
 #include "builtins.h"
 #include "format.h"
 #include "str.h"
+#include "table.h"
+#include "sort.h"
 #include "../uapi/ktap.h"
 
 typedef int (*kp_builtin_fn)(struct kp_vm *vm, const struct kp_proto *p,
@@ -193,7 +195,7 @@ static int kp_bif_TYPE(struct kp_vm *vm, const struct kp_proto *p,
 	return kp_bif_string(vm, p, pc, "type", ret, name, strlen(name));
 }
 
-/* len(s): the length of a string in bytes (tables will follow). */
+/* len(s): the length of a string in bytes; len(t): its entry count. */
 static int kp_bif_LEN(struct kp_vm *vm, const struct kp_proto *p,
 		      const u32 *pc, struct kp_value *ret,
 		      const struct kp_value *args, u32 nargs __maybe_unused)
@@ -202,10 +204,102 @@ static int kp_bif_LEN(struct kp_vm *vm, const struct kp_proto *p,
 	case KP_TSTR:
 		*ret = kp_num(args[0].s->len);
 		return 0;
+	case KP_TTAB:
+		*ret = kp_num(args[0].t->count);
+		return 0;
 	default:
-		return kp_vm_error(vm, p, pc, "len: expects a string, got %s",
+		return kp_vm_error(vm, p, pc, "len: expects a string or a table, got %s",
 				   kp_type_name(args[0].type));
 	}
+}
+
+static int kp_bif_tab_arg(struct kp_vm *vm, const struct kp_proto *p,
+			  const u32 *pc, const char *fn,
+			  const struct kp_value *v)
+{
+	if (v->type == KP_TTAB)
+		return 0;
+	return kp_vm_error(vm, p, pc, "%s: expects a table, got %s", fn,
+			   kp_type_name(v->type));
+}
+
+/* delete(t): remove every entry; delete(t, k): remove k. */
+static int kp_bif_DELETE(struct kp_vm *vm, const struct kp_proto *p,
+			 const u32 *pc, struct kp_value *ret,
+			 const struct kp_value *args, u32 nargs)
+{
+	struct kp_value nil = kp_nil();
+	int err = kp_bif_tab_arg(vm, p, pc, "delete", &args[0]);
+
+	if (err)
+		return err;
+	*ret = kp_nil();
+	if (nargs == 1) {
+		kp_tab_clear(&vm->store, args[0].t);
+		return 0;
+	}
+	err = kp_tab_set(&vm->store, args[0].t, &args[1], &nil, 0);
+	if (err == KP_TAB_ENIL)
+		return kp_vm_error(vm, p, pc, "delete: table index is nil");
+	if (err)
+		return kp_vm_error(vm, p, pc, "delete: a %s value cannot be a table key",
+				   kp_type_name(args[1].type));
+	return 0;
+}
+
+/* A size hint of table.new: a number 0..max_entries (nil: 0). */
+static int kp_bif_size_arg(struct kp_vm *vm, const struct kp_proto *p,
+			   const u32 *pc, const struct kp_value *args,
+			   u32 nargs, u32 i, u32 *out)
+{
+	*out = 0;
+	if (i >= nargs || args[i].type == KP_TNIL)
+		return 0;
+	if (args[i].type != KP_TNUM || args[i].n < 0 ||
+	    args[i].n > vm->limits.max_entries)
+		return kp_vm_error(vm, p, pc, "table.new: size %u must be a number from 0 to %u (--max-entries)",
+				   i + 1, vm->limits.max_entries);
+	*out = (u32)args[i].n;
+	return 0;
+}
+
+/* table.new([narr [, nrec]]): an empty table with room for the keys. */
+static int kp_bif_TABLE_NEW(struct kp_vm *vm, const struct kp_proto *p,
+			    const u32 *pc, struct kp_value *ret,
+			    const struct kp_value *args, u32 nargs)
+{
+	struct kp_tab *t;
+	u32 narr, nrec;
+	int err = kp_bif_size_arg(vm, p, pc, args, nargs, 0, &narr);
+
+	if (!err)
+		err = kp_bif_size_arg(vm, p, pc, args, nargs, 1, &nrec);
+	if (err)
+		return err;
+	t = kp_tab_new(&vm->store, narr, nrec, ++vm->next_table_id);
+	if (!t)
+		return kp_vm_error(vm, p, pc, "table.new: out of session memory (raise it with --max-memory)");
+	*ret = kp_tabv(t);
+	return 0;
+}
+
+/*
+ * sort_pairs(t [, cmp]): the compiler calls it for the head of
+ * "for (k, v in sort_pairs(t))": the keys in order (kp_sort_pairs()),
+ * or with cmp a sort for SORTSTEP to drive (kp_sort_start()), since a
+ * built-in never calls script code itself.
+ */
+static int kp_bif_SORT_PAIRS(struct kp_vm *vm, const struct kp_proto *p,
+			     const u32 *pc, struct kp_value *ret,
+			     const struct kp_value *args, u32 nargs)
+{
+	int err = kp_bif_tab_arg(vm, p, pc, "sort_pairs", &args[0]);
+
+	if (err)
+		return err;
+	if (nargs > 1)
+		return kp_sort_start(vm, p, pc, ret, &args[0], &args[1]);
+	return kp_sort_pairs(vm, p, pc, ret, &args[0]);
 }
 
 /* Indexed by built-in id: the include file lists them in that order. */

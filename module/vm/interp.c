@@ -16,6 +16,8 @@
 #include "vm.h"
 #include "str.h"
 #include "builtins.h"
+#include "table.h"
+#include "sort.h"
 #include "arith.h"
 #include "../uapi/ktap.h"
 
@@ -50,6 +52,8 @@ static bool kp_equal(const struct kp_value *b, const struct kp_value *c)
 			!memcmp(b->s->data, c->s->data, b->s->len));
 	case KP_TFUNC:
 		return b->fn == c->fn;
+	case KP_TTAB:
+		return b->t == c->t;	/* identity, as LANGUAGE.md says */
 	default:
 		return false;
 	}
@@ -104,14 +108,118 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	if ((u64)lb + lc > vm->limits.max_string)
 		return kp_vm_error(vm, p, pc, "string longer than %u bytes (raise it with --max-string)",
 				   vm->limits.max_string);
-	s = kp_heap_alloc(&vm->heap, sizeof(*s) + lb + lc + 1);
+	s = kp_scratch_alloc(&vm->scratch, sizeof(*s) + lb + lc + 1);
 	if (!s)
 		return kp_vm_error(vm, p, pc, "out of session memory (raise it with --max-memory)");
 	memcpy(s->data, tb, lb);
 	memcpy(s->data + lb, tc, lc);
 	s->len = lb + lc;
+	s->home = KP_STR_SCRATCH;
 	*a = kp_strv(s);
 	return 0;
+}
+
+/* The runtime error for a failed table operation (table.h's codes). */
+static int kp_tab_error(struct kp_vm *vm, const struct kp_proto *p,
+			const u32 *pc, int err, const struct kp_value *key)
+{
+	switch (err) {
+	case KP_TAB_ENIL:
+		return kp_vm_error(vm, p, pc, "table index is nil");
+	case KP_TAB_EKEY:
+		return kp_vm_error(vm, p, pc, "a %s value cannot be a table key",
+				   kp_type_name(key->type));
+	case KP_TAB_EVAL:
+		return kp_vm_error(vm, p, pc, "a sort in progress cannot be stored");
+	case KP_TAB_EFULL:
+		return kp_vm_error(vm, p, pc, "table entries limit exceeded (%u); raise it with --max-entries",
+				   vm->limits.max_entries);
+	default:
+		return kp_vm_error(vm, p, pc, "out of session memory (raise it with --max-memory)");
+	}
+}
+
+static int kp_index_error(struct kp_vm *vm, const struct kp_proto *p,
+			  const u32 *pc, const struct kp_value *t)
+{
+	return kp_vm_error(vm, p, pc, "attempt to index a %s value",
+			   kp_type_name(t->type));
+}
+
+/* R[A] := t[key]; a missing key gives nil, or 0 for the counter idiom. */
+static int kp_get_table(struct kp_vm *vm, const struct kp_proto *p,
+			const u32 *pc, struct kp_value *a,
+			const struct kp_value *t, const struct kp_value *key,
+			bool zero)
+{
+	struct kp_value v;
+	int err;
+
+	if (t->type != KP_TTAB)
+		return kp_index_error(vm, p, pc, t);
+	err = kp_tab_get(t->t, key, &v);
+	if (err)
+		return kp_tab_error(vm, p, pc, err, key);
+	*a = (zero && v.type == KP_TNIL) ? kp_num(0) : v;
+	return 0;
+}
+
+static int kp_set_table(struct kp_vm *vm, const struct kp_proto *p,
+			const u32 *pc, const struct kp_value *t,
+			const struct kp_value *key, const struct kp_value *val)
+{
+	int err;
+
+	if (t->type != KP_TTAB)
+		return kp_index_error(vm, p, pc, t);
+	err = kp_tab_set(&vm->store, t->t, key, val, vm->limits.max_entries);
+	return err ? kp_tab_error(vm, p, pc, err, key) : 0;
+}
+
+/* G[i] := v: the global now holds v, and lets go of what it held. */
+static int kp_set_global(struct kp_vm *vm, const struct kp_proto *p,
+			 const u32 *pc, u32 i, const struct kp_value *val)
+{
+	struct kp_value v = *val;
+
+	if (v.type == KP_TSORT)
+		return kp_tab_error(vm, p, pc, KP_TAB_EVAL, val);
+	if (!kp_value_hold(&vm->store, &v))
+		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, val);
+	kp_value_release(&vm->store, &vm->globals[i]);
+	vm->globals[i] = v;
+	return 0;
+}
+
+/* A new table; tables are numbered in creation order for print. */
+static int kp_new_table(struct kp_vm *vm, const struct kp_proto *p,
+			const u32 *pc, struct kp_value *a, u32 narr, u32 nrec)
+{
+	struct kp_tab *t = kp_tab_new(&vm->store, narr, nrec,
+				      ++vm->next_table_id);
+
+	if (!t)
+		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, a);
+	*a = kp_tabv(t);
+	return 0;
+}
+
+/* TFORLOOP: 1 after loading the next entry into f[2], f[3]; 0 at the end. */
+static int kp_tab_step(struct kp_vm *vm, const struct kp_proto *p,
+		       const u32 *pc, struct kp_value *f)
+{
+	u32 pos;
+
+	if (f[0].type != KP_TTAB)
+		return kp_vm_error(vm, p, pc, "pairs: expects a table, got %s",
+				   kp_type_name(f[0].type));
+	if (f[1].type != KP_TNUM || f[1].n < 0 || f[1].n > U32_MAX)
+		return kp_vm_error(vm, p, pc, "TFORLOOP: bad position");
+	pos = (u32)f[1].n;
+	if (!kp_tab_next(f[0].t, &pos, &f[2], &f[3]))
+		return 0;
+	f[1] = kp_num(pos);
+	return 1;
 }
 
 /*
@@ -236,7 +344,7 @@ int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 	struct kp_value *k = p->consts;
 	const u32 *pc = p->code;
 	u64 budget = vm->limits.max_insns + 1;
-	struct kp_value result, *loop;
+	struct kp_value result, *loop, *global;
 	struct kp_frame *frame;
 	u32 depth = 0;
 	u32 insn;
@@ -263,7 +371,15 @@ op_GETG:
 	RA = vm->globals[KTAP_INSN_BX(insn)];
 	KP_NEXT();
 op_SETG:
-	vm->globals[KTAP_INSN_BX(insn)] = RA;
+	/* nil, booleans and numbers own nothing: no hold, no release. */
+	global = &vm->globals[KTAP_INSN_BX(insn)];
+	if (likely(RA.type < KP_TSTR && global->type < KP_TSTR)) {
+		*global = RA;
+		KP_NEXT();
+	}
+	ret = kp_set_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
+	if (ret)
+		goto out;
 	KP_NEXT();
 op_ADD:
 	KP_ARITH(kp_arith_add(b->n, c->n));
@@ -400,6 +516,42 @@ op_FORLOOP:
 		loop[3] = loop[0];
 		pc += KTAP_INSN_SBX(insn);
 	}
+	KP_NEXT();
+op_NEWTAB:
+	ret = kp_new_table(vm, p, pc, &RA, KTAP_INSN_B(insn), KTAP_INSN_C(insn));
+	if (ret)
+		goto out;
+	KP_NEXT();
+op_GETT:
+	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, false);
+	if (ret)
+		goto out;
+	KP_NEXT();
+op_GETT0:
+	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, true);
+	if (ret)
+		goto out;
+	KP_NEXT();
+op_SETT:
+	ret = kp_set_table(vm, p, pc, &RA, &RB, &RC);
+	if (ret)
+		goto out;
+	KP_NEXT();
+op_TFORLOOP:
+	ret = kp_tab_step(vm, p, pc, &RA);
+	if (ret < 0)
+		goto out;
+	if (ret)
+		pc += KTAP_INSN_SBX(insn);
+	ret = 0;
+	KP_NEXT();
+op_SORTSTEP:
+	ret = kp_sort_step(vm, p, pc, &RA);
+	if (ret < 0)
+		goto out;
+	if (ret)
+		pc += KTAP_INSN_SBX(insn);
+	ret = 0;
 	KP_NEXT();
 leave:
 	/* A return: to the caller's frame, or out of the invocation. */

@@ -22,6 +22,7 @@
 #include <linux/errno.h>
 #include <linux/limits.h>
 #include <linux/stdarg.h>
+#include <linux/spinlock.h>
 
 static inline void *kp_zalloc(size_t size)
 {
@@ -42,6 +43,33 @@ static inline void kp_heap_poison(void *p, size_t n)
 
 static inline void kp_heap_unpoison(void *p, size_t n)
 {
+}
+
+/*
+ * A table's lock.  Raw and irqsave because probe handlers will take it
+ * in any context; flags live in the lock, which only its holder touches.
+ */
+struct kp_lock {
+	raw_spinlock_t lock;
+	unsigned long flags;
+};
+
+static inline void kp_lock_init(struct kp_lock *l)
+{
+	raw_spin_lock_init(&l->lock);
+}
+
+static inline void kp_lock(struct kp_lock *l)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->flags = flags;
+}
+
+static inline void kp_unlock(struct kp_lock *l)
+{
+	raw_spin_unlock_irqrestore(&l->lock, l->flags);
 }
 
 #else /* user space */
@@ -66,6 +94,9 @@ typedef int64_t s64;
 
 #ifndef S64_MIN
 #define S64_MIN INT64_MIN
+#endif
+#ifndef U32_MAX
+#define U32_MAX UINT32_MAX
 #endif
 
 static inline void *kp_zalloc(size_t size)
@@ -113,6 +144,31 @@ static inline void kp_heap_unpoison(void *p, size_t n)
 	(void)n;
 }
 #endif
+
+/*
+ * The user-space VM runs one thread per session: the lock only checks
+ * that every table operation pairs its lock and unlock.
+ */
+struct kp_lock {
+	int held;
+};
+
+static inline void kp_lock_init(struct kp_lock *l)
+{
+	l->held = 0;
+}
+
+static inline void kp_lock(struct kp_lock *l)
+{
+	if (l->held++)
+		abort();
+}
+
+static inline void kp_unlock(struct kp_lock *l)
+{
+	if (--l->held)
+		abort();
+}
 
 #define __maybe_unused	__attribute__((unused))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))

@@ -6,6 +6,7 @@
  */
 #include "str.h"
 #include "format.h"
+#include "table.h"
 
 struct kp_str *kp_str_alloc(struct kp_heap *heap, u32 len)
 {
@@ -35,7 +36,11 @@ int kp_str_make(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	if (len > vm->limits.max_string)
 		return kp_vm_error(vm, p, pc, "%s: string longer than %u bytes (raise it with --max-string)",
 				   fn, vm->limits.max_string);
-	s = kp_str_alloc(&vm->heap, (u32)len);
+	s = kp_scratch_alloc(&vm->scratch, sizeof(*s) + (size_t)len + 1);
+	if (s) {
+		s->len = (u32)len;
+		s->home = KP_STR_SCRATCH;
+	}
 	if (!s)
 		return kp_vm_error(vm, p, pc, "%s: out of session memory (raise it with --max-memory)",
 				   fn);
@@ -57,6 +62,8 @@ const char *kp_type_name(u8 type)
 		return "string";
 	case KP_TFUNC:
 		return "function";
+	case KP_TTAB:
+		return "table";
 	default:
 		return "?";
 	}
@@ -88,6 +95,11 @@ const char *kp_str_text(const struct kp_value *v, char *num, u32 *len)
 		 */
 		memcpy(num, "function: #", 11);
 		*len = 11 + kp_fmt_decimal(num + 11, v->fn->index);
+		return num;
+	case KP_TTAB:
+		/* Like functions: a creation number, never an address. */
+		memcpy(num, "table: #", 8);
+		*len = 8 + kp_fmt_decimal(num + 8, v->t->id);
 		return num;
 	default:	/* a type without a rendering yet shows its name */
 		text = kp_type_name(v->type);

@@ -14,7 +14,8 @@ struct kp_str *kp_str_new(struct kp_heap *heap, const char *data, u32 len);
 struct kp_str *kp_str_alloc(struct kp_heap *heap, u32 len);
 
 /*
- * A string of len bytes for built-in fn at pc, which fills it in.  A
+ * A temporary string (in the invocation's scratch) of len bytes for
+ * built-in fn at pc, which fills it in.  A
  * string over the session's --max-string, or a full session heap, is a
  * runtime error naming fn and the option; returns it (the caller returns
  * it at once) and leaves *out alone.

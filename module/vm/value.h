@@ -19,12 +19,27 @@ enum kp_type {
 	KP_TNUM,
 	KP_TSTR,
 	KP_TFUNC,
+	KP_TTAB,
+	KP_TSORT,	/* a sort in progress: compiler temporaries only */
 };
 
 struct kp_proto;
+struct kp_tab;
+struct kp_sorter;
+
+/* Where a string lives, hence who frees it (store.c, table.c). */
+enum kp_str_home {
+	KP_STR_CONST,	/* the chunk's constants: the session heap */
+	KP_STR_SCRATCH,	/* a temporary of the running invocation */
+	KP_STR_STORE,	/* owned by one global or table slot */
+};
 
 struct kp_str {
 	u32 len;
+	u32 hash;		/* of the bytes, once hashed is set */
+	u8 hashed;
+	u8 home;		/* enum kp_str_home */
+	struct kp_str *dead_next;	/* on the store's deferred-free list */
 	char data[];	/* len bytes, then a NUL for the host's convenience */
 };
 
@@ -35,6 +50,8 @@ struct kp_value {
 		s64 n;
 		struct kp_str *s;
 		const struct kp_proto *fn;
+		struct kp_tab *t;
+		struct kp_sorter *sort;
 	};
 };
 
@@ -65,6 +82,12 @@ static inline struct kp_value kp_strv(struct kp_str *s)
 static inline struct kp_value kp_funcv(const struct kp_proto *fn)
 {
 	struct kp_value v = { .type = KP_TFUNC, .fn = fn };
+	return v;
+}
+
+static inline struct kp_value kp_tabv(struct kp_tab *t)
+{
+	struct kp_value v = { .type = KP_TTAB, .t = t };
 	return v;
 }
 

@@ -19,7 +19,9 @@
  *     of calls the depth limit admits (vm.c, kp_vm_alloc_stack());
  *   - a built-in call passes a number of arguments the built-in accepts;
  *   - a return's value register (RET1) lies inside the frame;
- *   - a numeric for loop's four registers A..A+3 lie inside the frame;
+ *   - a numeric for loop's four registers A..A+3 lie inside the frame,
+ *     and so do those of a table loop (TFORLOOP) and of a sort in
+ *     progress with the call it makes (SORTSTEP: A..A+3);
  *   - control cannot run off the end of the code (the last instruction is
  *     RET, RET1 or an unconditional JMP).
  * The loader has already checked each frame: parameters within it, at

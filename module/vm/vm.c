@@ -4,6 +4,7 @@
  * heap, run its top-level code, report runtime errors, free it all.
  */
 #include "vm.h"
+#include "table.h"
 #include "../uapi/ktap.h"
 
 /*
@@ -58,7 +59,7 @@ int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
 	int ret;
 
 	if (!limits->max_insns || !limits->max_memory || !limits->max_string ||
-	    !limits->max_depth) {
+	    !limits->max_depth || !limits->max_entries) {
 		kp_snprintf(err, errlen, "every limit must be at least 1");
 		return -EINVAL;
 	}
@@ -70,6 +71,8 @@ int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
 	vm->limits = *limits;
 	vm->host = *host;
 	kp_heap_init(&vm->heap, limits->max_memory);
+	kp_store_init(&vm->store, &vm->heap);
+	kp_scratch_init(&vm->scratch, &vm->heap);
 	ret = kp_chunk_parse(vm, data, len, err, errlen);
 	if (!ret)
 		ret = kp_verify(&vm->chunk, err, errlen);
@@ -85,13 +88,24 @@ int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
 
 int kp_vm_run_main(struct kp_vm *vm)
 {
-	return kp_interp(vm, &vm->chunk.protos[0]);
+	int ret = kp_interp(vm, &vm->chunk.protos[0]);
+
+	kp_vm_end_invocation(vm);
+	return ret;
+}
+
+void kp_vm_end_invocation(struct kp_vm *vm)
+{
+	kp_store_reap(&vm->store);
+	kp_scratch_reset(&vm->scratch);
 }
 
 void kp_vm_free(struct kp_vm *vm)
 {
 	if (!vm)
 		return;
+	kp_store_destroy(&vm->store);
+	kp_scratch_destroy(&vm->scratch);
 	kp_heap_destroy(&vm->heap);
 	kp_free(vm);
 }

@@ -9,18 +9,21 @@
 #include "port.h"
 #include "value.h"
 #include "heap.h"
+#include "store.h"
 
 /* Defaults and what a session may ask for; the host enforces ceilings. */
 #define KP_DEFAULT_MAX_INSNS	1000000ULL
 #define KP_DEFAULT_MAX_MEMORY	(16ULL << 20)
 #define KP_DEFAULT_MAX_STRING	4096U
 #define KP_DEFAULT_MAX_DEPTH	200U	/* as Lua's LUAI_MAXCCALLS */
+#define KP_DEFAULT_MAX_ENTRIES	(1U << 20)	/* table_int's 1M fits */
 
 struct kp_vm_limits {
 	u64 max_insns;		/* instructions per invocation */
 	u64 max_memory;		/* bytes of session heap */
 	u32 max_string;		/* bytes of one string */
 	u32 max_depth;		/* nested script function calls */
+	u32 max_entries;	/* entries of one table */
 };
 
 /*
@@ -52,8 +55,17 @@ struct kp_frame {
 	struct kp_value *regs;		/* the caller's frame */
 };
 
+/*
+ * Memory (README.md, "Memory"): the heap holds the loaded chunk and the
+ * stack and is the budget every other allocation is charged to; the
+ * store holds what globals and tables own; scratch the temporaries of
+ * the running invocation.
+ */
 struct kp_vm {
 	struct kp_heap heap;
+	struct kp_store store;
+	struct kp_scratch scratch;
+	u32 next_table_id;
 	struct kp_chunk chunk;
 	struct kp_vm_limits limits;
 	struct kp_vm_host host;
@@ -80,6 +92,13 @@ int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
 
 /* Run the top-level code; a runtime error is emitted as a record. */
 int kp_vm_run_main(struct kp_vm *vm);
+
+/*
+ * The end of an invocation: frees what it unlinked (kp_store_reap())
+ * and its temporaries.  Nothing the invocation left in registers may
+ * be used after this; what globals and tables hold stays.
+ */
+void kp_vm_end_invocation(struct kp_vm *vm);
 
 void kp_vm_free(struct kp_vm *vm);
 

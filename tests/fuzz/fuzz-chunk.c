@@ -42,6 +42,7 @@ static const struct kp_vm_limits fuzz_session_limits = {
 	.max_memory = 1U << 20,
 	.max_string = 256,
 	.max_depth = 16,
+	.max_entries = 1024,
 };
 
 static const struct kp_vm_limits fuzz_unlimited = {
@@ -49,6 +50,7 @@ static const struct kp_vm_limits fuzz_unlimited = {
 	.max_memory = UINT64_MAX,
 	.max_string = UINT32_MAX,
 	.max_depth = KP_DEFAULT_MAX_DEPTH,	/* it sizes the value stack */
+	.max_entries = KP_DEFAULT_MAX_ENTRIES,
 };
 
 static void fuzz_one(const uint8_t *data, size_t size,

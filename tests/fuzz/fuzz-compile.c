@@ -41,6 +41,7 @@ static struct kp_vm_limits fuzz_limits_for(size_t chunk_len)
 		.max_memory = (u64)chunk_len * 12 + (2U << 20),
 		.max_string = (u32)chunk_len,
 		.max_depth = KP_DEFAULT_MAX_DEPTH,
+		.max_entries = KP_DEFAULT_MAX_ENTRIES,
 	};
 
 	return lim;

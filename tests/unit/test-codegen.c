@@ -594,6 +594,34 @@ static void test_loops(void)
 	       "the numeric loop's variable is a local of the loop");
 }
 
+static void test_tables(void)
+{
+	is_str(code("var t = {}\nk = 1\nt[k] += 1"),
+	       "NEWTAB r0 0 0 | SETG r0 g0 | LOADI r0 1 | SETG r0 g1 | GETG r0 g0 | GETG r1 g1 | GETT0 r2 r0 r1 | LOADI r3 1 | ADD r2 r2 r3 | SETT r0 r1 r2 | RET", "t[k] += 1: GETT0, ADD, SETT");
+	is_str(code("var t = {7, x = 8, [\"k\"] = 9}"),
+	       "NEWTAB r0 1 2 | LOADI r1 1 | LOADI r2 7 | SETT r0 r1 r2 | LOADK r1 k0 | LOADI r2 8 | SETT r0 r1 r2 | LOADK r1 k1 | LOADI r2 9 | SETT r0 r1 r2 | SETG r0 g0 | RET",
+	       "a constructor: NEWTAB sized 1 and 2, then SETT per field");
+	is_str(code("var t = {}\nprint(t.a[1])"),
+	       "NEWTAB r0 0 0 | SETG r0 g0 | GETG r1 g0 | LOADK r2 k0 | GETT r1 r1 r2 | LOADI r2 1 | GETT r1 r1 r2 | CALLB r0 print 1 | RET", "index chains: GETT");
+	is_str(code("function f(t) { t.n++ }"),
+	       "FUNC r0 p1 | SETG r0 g0 | RET || LOADK r2 k0 | GETT0 r3 r0 r2 | LOADI r4 1 | ADD r3 r3 r4 | SETT r0 r2 r3 | RET", "t.n++ on a local table");
+	is_str(code("var t = {}\nfor (k, v in pairs(t)) { print(k) }"),
+	       "NEWTAB r0 0 0 | SETG r0 g0 | GETG r0 g0 | LOADI r1 0 | JMP ->7 | MOV r5 r2 | CALLB r4 print 1 | TFORLOOP r0 ->5 | RET",
+	       "pairs: JMP to TFORLOOP, which jumps back to the body");
+	is_str(code("var t = {}\nfor (k, v in sort_pairs(t)) { }"),
+	       "NEWTAB r0 0 0 | SETG r0 g0 | GETG r0 g0 | MOV r2 r0 | CALLB r1 sort_pairs 1 | LOADI r2 1 | MOV r4 r1 | CALLB r3 len 1 | LOADI r4 1 | FORPREP r2 ->13 | GETT r6 r1 r5 | GETT r7 r0 r6 | FORLOOP r2 ->10 | RET",
+	       "sort_pairs: the key table walked by a numeric loop");
+	is_str(code("var t = {}\nfor (k in sort_pairs(t, f)) { }\nf = 1"),
+	       "NEWTAB r0 0 0 | SETG r0 g0 | GETG r0 g0 | MOV r2 r0 | GETG r3 g1 | CALLB r1 sort_pairs 2 | SORTSTEP r1 ->9 | CALL r2 2 | JMP ->6 | LOADI r2 1 | MOV r4 r1 | CALLB r3 len 1 | LOADI r4 1 | FORPREP r2 ->17 | GETT r6 r1 r5 | GETT r7 r0 r6 | FORLOOP r2 ->14 | LOADI r0 1 | SETG r0 g1 | RET",
+	       "sort_pairs with cmp: SORTSTEP, CALL, JMP until sorted");
+	is_str(code("var n = table.new(4, 2)"),
+	       "LOADI r1 4 | LOADI r2 2 | CALLB r0 table.new 2 | SETG r0 g0 | RET",
+	       "table.new is a qualified built-in");
+	is_str(code("var table = {}\nvar n = table.new"),
+	       "NEWTAB r0 0 0 | SETG r0 g0 | GETG r0 g0 | LOADK r1 k0 | GETT r0 r0 r1 | SETG r0 g1 | RET",
+	       "a variable named table is indexed instead");
+}
+
 static void test_lines(void)
 {
 	struct compiled *c = compile("x = 1\n\nif (x) {\n  print(x,\n    2)\n}\n");
@@ -1079,6 +1107,7 @@ int main(void)
 	test_functions();
 	test_locals();
 	test_loops();
+	test_tables();
 	test_lines();
 	test_name_errors();
 	test_arity_words();

@@ -254,6 +254,37 @@ static void test_loops(void)
 	       "break after a loop");
 }
 
+static void test_tables(void)
+{
+	is_str(tree("x = {}"), "(block (= (x) ((table))))", "empty constructor");
+	is_str(tree("x = {1, 2; name = 3, [\"k\"] = 4,}"),
+	       "(block (= (x) ((table 1 2 [\"name\"]=3 [\"k\"]=4))))",
+	       "constructor: positional, named, bracketed, trailing separator");
+	is_str(tree("x = {a == 1}"), "(block (= (x) ((table (== a 1)))))",
+	       "a NAME followed by == is a value");
+	is_str(tree("x = t[1].a[k]"),
+	       "(block (= (x) ((index (index (index t 1) \"a\") k))))",
+	       "index and field chains");
+	is_str(tree("t[k] += 1; t.n++"),
+	       "(block (+= (index t k) 1) (++ (index t \"n\")))",
+	       "compound assignment to elements");
+	is_str(tree("t[1], t.a = 2, 3"),
+	       "(block (= ((index t 1) (index t \"a\")) (2 3)))",
+	       "element targets");
+	is_str(tree("for (k, v in pairs(t)) { }"),
+	       "(block (forin k v (call pairs t) (block)))", "pairs loop");
+	is_str(tree("for (k in sort_pairs(t, f)) { break }"),
+	       "(block (forin k (call sort_pairs t f) (block (break))))",
+	       "sort_pairs loop, one name");
+	is_str(tree("x = f()[1]"), "(block (= (x) ((index (call f) 1))))",
+	       "index of a call");
+	is_str(error("for (k in t) { }"),
+	       "t.kp:1:11: error: 'for ... in' needs pairs(t) or sort_pairs(t [, cmp])",
+	       "for-in needs an iterator call");
+	is_str(error("for (a, b, c in pairs(t)) { }"),
+	       "t.kp:1:6: error: 'for ... in' takes one or two names", "three names");
+}
+
 static void test_errors(void)
 {
 	is_str(error("x = "), "t.kp:1:5: error: unexpected symbol near '<eof>'",
@@ -318,20 +349,13 @@ static void test_errors(void)
 static void test_not_supported(void)
 {
 	static const char *const cases[][2] = {
-		{ "for (k, v in pairs(t)) { }", "1:1: error: 'for ... in' (iterating over a table) is not supported yet" },
-		{ "if (1) { for (k in t) { } }", "1:10: error: 'for ... in' (iterating over a table) is not supported yet" },
 		{ "trace syscalls:sys_enter_* { }", "1:1: error: 'trace' is not supported yet" },
 		{ "trace_end { }", "1:1: error: 'trace_end' is not supported yet" },
 		{ "tick-1s { print(1) }", "1:1: error: 'tick-N' block is not supported yet" },
 		{ "profile-10ms { }", "1:1: error: 'profile-N' block is not supported yet" },
-		{ "x = {}", "1:5: error: table constructor '{' is not supported yet" },
-		{ "x = t[1]", "1:6: error: indexing '[' is not supported yet" },
-		{ "t[1] = 2", "1:2: error: indexing '[' is not supported yet" },
-		{ "x = a.b", "1:6: error: field access '.' is not supported yet" },
 		{ "a:b()", "1:2: error: method call ':' is not supported yet" },
 		{ "s <<< 1", "1:3: error: aggregation '<<<' is not supported yet" },
 		{ "x = $pid", "1:5: error: event field '$name' is not supported yet" },
-		{ "x = f()[1]", "1:8: error: indexing '[' is not supported yet" },
 	};
 	size_t i;
 
@@ -545,6 +569,7 @@ int main(void)
 	test_statements();
 	test_functions();
 	test_loops();
+	test_tables();
 	test_errors();
 	test_not_supported();
 	test_limits();

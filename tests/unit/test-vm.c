@@ -45,6 +45,7 @@ static const struct kp_vm_limits default_limits = {
 	.max_memory = KP_DEFAULT_MAX_MEMORY,
 	.max_string = KP_DEFAULT_MAX_STRING,
 	.max_depth = KP_DEFAULT_MAX_DEPTH,
+	.max_entries = KP_DEFAULT_MAX_ENTRIES,
 };
 
 static struct kp_chunk_buf compile_or_die(const char *src)

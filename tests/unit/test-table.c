@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the VM's tables and memory model, on module/vm directly:
+ * insert, look up and delete at scale (through rehashes and the
+ * array/hash boundary), the store's size classes and budget, deferred
+ * frees, nested tables freed without recursion, and the footprint
+ * claim: a script run as a million invocations that keeps storing and
+ * overwriting table entries uses the same store memory after the
+ * thousandth invocation as after the millionth.
+ */
+#include <stdlib.h>
+#include "tap.h"
+#include "compile.h"
+#include "chunk_writer.h"
+#include "vm/vm.h"
+#include "vm/table.h"
+#include "uapi/ktap.h"
+
+static struct kp_heap budget;
+static struct kp_store store;
+
+static struct kp_str *scratch_str(const char *text)
+{
+	static char buf[16][64];
+	static int next;
+	struct kp_str *s = (struct kp_str *)buf[next++ % 16];
+
+	memset(s, 0, sizeof(buf[0]));
+	s->len = (u32)strlen(text);
+	s->home = KP_STR_SCRATCH;
+	memcpy(s->data, text, s->len);
+	return s;
+}
+
+static void test_int_keys(void)
+{
+	struct kp_tab *t = kp_tab_new(&store, 0, 0, 1);
+	struct kp_value k, v;
+	bool good = true;
+	s64 i;
+
+	for (i = 1; i <= 100000; i++) {
+		k = kp_num(i);
+		v = kp_num(i * 3);
+		good &= kp_tab_set(&store, t, &k, &v, U32_MAX) == 0;
+	}
+	ok(good && t->count == 100000, "100000 integer keys inserted");
+	ok(t->asize >= 65536 && t->hsize < 65536,
+	   "dense integer keys went to the array part (asize %u, hsize %u)",
+	   t->asize, t->hsize);
+	for (i = 1; i <= 100000 && good; i++) {
+		k = kp_num(i);
+		good = !kp_tab_get(t, &k, &v) && v.type == KP_TNUM && v.n == i * 3;
+	}
+	ok(good, "every integer key reads back");
+	k = kp_num(100001);
+	kp_tab_get(t, &k, &v);
+	ok(v.type == KP_TNIL, "a missing key reads nil");
+	for (i = 1; i <= 100000; i += 2) {
+		k = kp_num(i);
+		v = kp_nil();
+		kp_tab_set(&store, t, &k, &v, U32_MAX);
+	}
+	ok(t->count == 50000, "assigning nil removes (count %u)", t->count);
+	k = kp_num(-5);
+	v = kp_num(1);
+	kp_tab_set(&store, t, &k, &v, U32_MAX);
+	kp_tab_get(t, &k, &v);
+	ok(v.n == 1 && t->count == 50001, "a negative key lives in the hash part");
+	kp_tab_clear(&store, t);
+	ok(t->count == 0 && !t->asize && !t->hsize, "clear empties both parts");
+}
+
+static void test_str_keys(void)
+{
+	struct kp_tab *t = kp_tab_new(&store, 0, 0, 2);
+	struct kp_value k, v;
+	char text[32];
+	bool good = true;
+	int i, round;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 20000; i++) {
+			snprintf(text, sizeof(text), "key%d", i);
+			k = kp_strv(scratch_str(text));
+			v = kp_num(i + round);
+			good &= !kp_tab_set(&store, t, &k, &v, U32_MAX);
+		}
+	}
+	ok(good && t->count == 20000, "string keys: overwriting keeps the count");
+	for (i = 0; i < 20000 && good; i++) {
+		snprintf(text, sizeof(text), "key%d", i);
+		k = kp_strv(scratch_str(text));
+		good = !kp_tab_get(t, &k, &v) && v.n == i + 2;
+	}
+	ok(good, "every string key reads its last value");
+	for (i = 0; i < 20000; i++) {
+		snprintf(text, sizeof(text), "key%d", i);
+		k = kp_strv(scratch_str(text));
+		v = kp_nil();
+		kp_tab_set(&store, t, &k, &v, U32_MAX);
+	}
+	ok(t->count == 0, "every string key deleted");
+	k = kp_strv(scratch_str("again"));
+	v = kp_num(7);
+	ok(!kp_tab_set(&store, t, &k, &v, U32_MAX) && !kp_tab_get(t, &k, &v) &&
+	   v.n == 7, "a table full of tombstones still takes new keys");
+}
+
+static void test_errors_and_limits(void)
+{
+	struct kp_tab *t = kp_tab_new(&store, 0, 0, 3);
+	struct kp_value k = kp_nil(), v = kp_num(1);
+
+	is_int(kp_tab_set(&store, t, &k, &v, 10), KP_TAB_ENIL, "nil key");
+	is_int(kp_tab_get(t, &k, &v), KP_TAB_ENIL, "nil key on read");
+	k = kp_tabv(t);
+	is_int(kp_tab_set(&store, t, &k, &v, 10), KP_TAB_EKEY, "table key");
+	k = kp_num(1);
+	kp_tab_set(&store, t, &k, &v, 1);
+	k = kp_num(2);
+	is_int(kp_tab_set(&store, t, &k, &v, 1), KP_TAB_EFULL,
+	       "a new key past max_entries");
+	k = kp_num(1);
+	v = kp_num(5);
+	is_int(kp_tab_set(&store, t, &k, &v, 1), 0,
+	       "overwriting at the limit is fine");
+}
+
+/* The positions kp_tab_next() visits, each entry once. */
+static void test_iteration(void)
+{
+	struct kp_tab *t = kp_tab_new(&store, 4, 4, 4);
+	struct kp_value k, v;
+	s64 sum = 0;
+	u32 pos = 0, n = 0;
+	int i;
+
+	for (i = 1; i <= 10; i++) {
+		k = kp_num(i * (i % 2 ? 1 : 1000));
+		v = kp_num(i);
+		kp_tab_set(&store, t, &k, &v, U32_MAX);
+	}
+	while (kp_tab_next(t, &pos, &k, &v)) {
+		n++;
+		sum += v.n;
+	}
+	ok(n == 10 && sum == 55, "iteration visits array and hash parts once");
+}
+
+/* Nested tables 100000 deep are freed by the work list, not recursion. */
+static void test_deep_nesting(void)
+{
+	struct kp_tab *root = kp_tab_new(&store, 0, 0, 5), *t = root, *c;
+	struct kp_value k = kp_num(1), v;
+	u64 before;
+	int i;
+
+	v = kp_tabv(root);
+	kp_value_hold(&store, &v);
+	kp_store_reap(&store);
+	before = store.live_objects;
+	for (i = 0; i < 100000; i++) {
+		c = kp_tab_new(&store, 0, 0, 6);
+		v = kp_tabv(c);
+		kp_tab_set(&store, t, &k, &v, U32_MAX);
+		t = c;
+	}
+	kp_store_reap(&store);
+	ok(store.live_objects > before + 100000, "a chain of 100000 tables lives");
+	v = kp_tabv(root);
+	kp_value_release(&store, &v);
+	kp_store_reap(&store);
+	ok(store.live_objects == before - 1,
+	   "releasing its root frees the whole chain (%llu objects left)",
+	   (unsigned long long)store.live_objects);
+}
+
+#define SBX(n)	((unsigned)((n) + KTAP_SBX_BIAS))
+
+/* Load a 4-register top level of insn then RET; the loader's message. */
+static const char *verify_one(u32 insn)
+{
+	static char err[256];
+	struct kp_chunk_builder *c = kp_chunk_new("v.kp");
+	struct kp_chunk_proto *p = kp_chunk_add_proto(c, 0, 0);
+	struct kp_vm_limits lim = {
+		.max_insns = 100, .max_memory = 1 << 20, .max_string = 16,
+		.max_depth = 2, .max_entries = 16,
+	};
+	struct kp_vm_host host = { .emit = NULL };
+	unsigned char *data;
+	struct kp_vm *vm;
+	size_t len;
+
+	kp_chunk_set_nregs(p, 4);
+	kp_chunk_emit(p, insn, 1);
+	kp_chunk_emit(p, KTAP_OP_RET, 2);
+	kp_chunk_serialize(c, &data, &len);
+	kp_chunk_free(c);
+	err[0] = '\0';
+	if (!kp_vm_load(data, len, &lim, &host, &vm, err, sizeof(err))) {
+		kp_vm_free(vm);
+		snprintf(err, sizeof(err), "accepted");
+	}
+	free(data);
+	return err;
+}
+
+static void refuses(u32 insn, const char *want, const char *what)
+{
+	const char *got = verify_one(insn);
+
+	ok(strstr(got, want) != NULL, "verifier: %s", what);
+	if (!strstr(got, want))
+		diag("got '%s', wanted '%s'", got, want);
+}
+
+static void test_verify_table_ops(void)
+{
+	is_str(verify_one(KTAP_INSN_ABC(KTAP_OP_NEWTAB, 3, 255, 255)),
+	       "accepted", "verifier: NEWTAB with any size hints");
+	refuses(KTAP_INSN_ABC(KTAP_OP_NEWTAB, 4, 0, 0),
+		"NEWTAB: register A=4 outside the frame of 4", "NEWTAB's A");
+	is_str(verify_one(KTAP_INSN_ABC(KTAP_OP_GETT, 0, 1, 3)), "accepted",
+	       "verifier: GETT in the frame");
+	refuses(KTAP_INSN_ABC(KTAP_OP_GETT, 0, 4, 1),
+		"GETT: register B=4 outside the frame", "GETT's B");
+	refuses(KTAP_INSN_ABC(KTAP_OP_GETT0, 0, 1, 9),
+		"GETT0: register C=9 outside the frame", "GETT0's C");
+	refuses(KTAP_INSN_ABC(KTAP_OP_SETT, 5, 1, 2),
+		"SETT: register A=5 outside the frame", "SETT's A");
+	is_str(verify_one(KTAP_INSN_ABX(KTAP_OP_TFORLOOP, 0, SBX(-1))),
+	       "accepted", "verifier: TFORLOOP with its 4 registers");
+	refuses(KTAP_INSN_ABX(KTAP_OP_TFORLOOP, 1, SBX(-1)),
+		"TFORLOOP: loop registers R1..R4 outside the frame of 4",
+		"TFORLOOP's registers");
+	refuses(KTAP_INSN_ABX(KTAP_OP_TFORLOOP, 0, SBX(5)),
+		"TFORLOOP: jump to 6 outside the code", "TFORLOOP's jump");
+	refuses(KTAP_INSN_ABX(KTAP_OP_SORTSTEP, 2, SBX(0)),
+		"SORTSTEP: loop registers R2..R5 outside the frame of 4",
+		"SORTSTEP's registers");
+	refuses(KTAP_INSN_ABX(KTAP_OP_SORTSTEP, 0, SBX(-3)),
+		"SORTSTEP: jump to -2 outside the code", "SORTSTEP's jump");
+	refuses(KTAP_INSN_ABC(KTAP_OP_CALLB, 0, KTAP_BIF_DELETE, 3),
+		"CALLB: built-in 7 called with 3 arguments", "delete's arity");
+}
+
+static int quiet_emit(void *ctx, u16 type, const char *data, u32 len)
+{
+	(void)ctx;
+	if (type == KTAP_REC_ERROR)
+		diag("%.*s", (int)len, data);
+	return 0;
+}
+
+/*
+ * The footprint claim: a million invocations of a top level that
+ * stores strings and tables into a global table and overwrites them.
+ */
+static void test_flat_footprint(void)
+{
+	static const char src[] =
+		"if (!t) { t = {}; n = 0 }\n"
+		"n += 1\n"
+		"t[n % 64] = \"v\" .. n % 1000\n"
+		"t[\"sub\" .. n % 8] = {n, name = \"x\" .. n % 1000, {deep = n}}\n"
+		"t.count += 1\n"
+		"delete(t, n % 64 + 1)\n";
+	struct kp_vm_limits lim = {
+		.max_insns = 100000, .max_memory = 4 << 20,
+		.max_string = 4096, .max_depth = 10, .max_entries = 1000,
+	};
+	struct kp_vm_host host = { .emit = quiet_emit };
+	struct kp_chunk_buf chunk;
+	u64 live = 0, host_bytes = 0, used = 0;
+	struct kp_vm *vm;
+	char err[256];
+	long i;
+	int ret = 0;
+
+	if (kp_compile("-e", src, strlen(src), stderr, &chunk) ||
+	    kp_vm_load(chunk.data, chunk.len, &lim, &host, &vm, err,
+		       sizeof(err))) {
+		ok(false, "footprint script loads");
+		return;
+	}
+	for (i = 1; i <= 1000000 && !ret; i++) {
+		ret = kp_vm_run_main(vm);
+		if (i == 1000) {
+			live = vm->store.live_bytes;
+			host_bytes = vm->store.host_bytes;
+			used = vm->heap.used;
+		}
+	}
+	ok(!ret, "a million invocations run");
+	is_int(vm->store.live_bytes, live, "store bytes in use: flat from invocation 1000 to 1000000");
+	is_int(vm->store.host_bytes, host_bytes, "store bytes from the host: flat");
+	is_int(vm->heap.used, used, "the session budget used: flat");
+	kp_vm_free(vm);
+	kp_chunk_buf_free(&chunk);
+}
+
+int main(void)
+{
+	kp_heap_init(&budget, 256 << 20);
+	kp_store_init(&store, &budget);
+	test_int_keys();
+	test_str_keys();
+	test_errors_and_limits();
+	test_iteration();
+	test_deep_nesting();
+	kp_store_reap(&store);
+	kp_store_destroy(&store);
+	ok(budget.used == 0, "destroying the store returns every byte");
+	test_flat_footprint();
+	test_verify_table_ops();
+	return done();
+}
