@@ -305,6 +305,13 @@ static void dump_stmt(FILE *out, const struct kp_ast_node *n)
 		kp_ast_dump_file(out, n->u.compound.value);
 		fputc(')', out);
 		break;
+	case KP_AST_AGGREGATE:
+		fputs("(<<< ", out);
+		kp_ast_dump_file(out, n->u.compound.target);
+		fputc(' ', out);
+		kp_ast_dump_file(out, n->u.compound.value);
+		fputc(')', out);
+		break;
 	case KP_AST_INCDEC:
 		fputs(n->u.compound.op == KP_BIN_ADD ? "(++ " : "(-- ", out);
 		kp_ast_dump_file(out, n->u.compound.target);

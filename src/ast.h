@@ -49,6 +49,7 @@ char *kp_ast_strdup(struct kp_ast_arena *arena, const char *s, size_t len);
 	_(ASSIGN, "=")							\
 	_(COMPOUND, "op=")	/* a += e and the others */		\
 	_(INCDEC, "incdec")	/* a++ and a-- */			\
+	_(AGGREGATE, "<<<")	/* s[k] <<< v, s <<< v */		\
 	_(IF, "if")							\
 	_(ARM, "arm")		/* one "(cond) {body}" of an if */	\
 	_(WHILE, "while")						\
@@ -163,7 +164,7 @@ struct kp_ast_node {
 			struct kp_ast_node *values;	/* may be empty for VAR */
 			unsigned nvalues;
 		} assign;
-		struct {				/* COMPOUND, INCDEC */
+		struct {			/* COMPOUND, INCDEC, AGGREGATE */
 			enum kp_ast_binop op;	/* INCDEC: ADD or SUB */
 			struct kp_ast_node *target;	/* a NAME or INDEX node */
 			struct kp_ast_node *value;	/* NULL for INCDEC */

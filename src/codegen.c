@@ -744,6 +744,29 @@ static void gen_compound_index(struct kp_gen *g, struct kp_ast_node *s)
 	g->top = base;
 }
 
+/*
+ * t[k] <<< e:  AGGT t, k, e  (t, k, then e evaluated, in that order)
+ * g <<< e:     AGGG e, g
+ * The resolver has refused locals as targets.
+ */
+static void gen_aggregate(struct kp_gen *g, struct kp_ast_node *s)
+{
+	struct kp_ast_node *target = s->u.compound.target;
+	unsigned base = g->top, t, k, pushed, v;
+
+	if (target->kind == KP_AST_INDEX) {
+		index_regs(g, target, reg_push(g), &t, &k, &pushed);
+		v = value_reg(g, s->u.compound.value, reg_push(g));
+		g->pos = s->pos;
+		emit_abc(g, KTAP_OP_AGGT, t, k, v);
+	} else {
+		v = value_reg(g, s->u.compound.value, reg_push(g));
+		g->pos = s->pos;
+		emit_abx(g, KTAP_OP_AGGG, v, global_slot(g, target));
+	}
+	g->top = base;
+}
+
 /* a op= e, a++, a--: read a, combine, write back. */
 static void gen_compound(struct kp_gen *g, struct kp_ast_node *s)
 {
@@ -1081,6 +1104,9 @@ static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s)
 	case KP_AST_COMPOUND:
 	case KP_AST_INCDEC:
 		gen_compound(g, s);
+		break;
+	case KP_AST_AGGREGATE:
+		gen_aggregate(g, s);
 		break;
 	case KP_AST_IF:
 		gen_if(g, s);

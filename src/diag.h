@@ -64,6 +64,8 @@ struct kp_pos {
 	_(FOR_IN_ITER,							\
 	  "'for ... in' needs pairs(t) or sort_pairs(t [, cmp])")	\
 	_(FOR_IN_NAMES, "'for ... in' takes one or two names")		\
+	_(AGG_LOCAL,							\
+	  "'<<<' needs a global or a table element, not the local '%s'")	\
 	/* code generator */						\
 	_(TOO_MANY_REGS,						\
 	  "expression too complex (needs more than %d registers)")	\

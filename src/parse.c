@@ -781,8 +781,14 @@ static struct kp_ast_node *finish_expr_stmt(struct kp_parser *p,
 			op = check(p, KP_TK_INC) ? KP_BIN_ADD : KP_BIN_SUB;
 		return parse_compound(p, e, op);
 	}
-	if (check(p, KP_TK_AGGREGATE))
-		not_supported(p, "aggregation '<<<'");
+	if (check(p, KP_TK_AGGREGATE)) {
+		require_assignable(p, e, bare);
+		n = new_node(p, KP_AST_AGGREGATE, p->tok.pos);
+		n->u.compound.target = e;
+		next(p);
+		n->u.compound.value = parse_expr(p);
+		return n;
+	}
 	if (!bare || e->kind != KP_AST_CALL)
 		fail(p, p->tok.pos, KP_MSG_NOT_A_STATEMENT, near_tok(p));
 	n = new_node(p, KP_AST_EXPR_STMT, e->pos);

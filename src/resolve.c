@@ -386,6 +386,7 @@ static void scope_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 			scope_target(r, n);
 		break;
 	case KP_AST_COMPOUND:
+	case KP_AST_AGGREGATE:
 		scope_expr(r, s->u.compound.value);
 		/* fall through */
 	case KP_AST_INCDEC:
@@ -655,6 +656,14 @@ static void resolve_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 		/* fall through */
 	case KP_AST_INCDEC:
 		resolve_targets(r, s->u.compound.target);
+		break;
+	case KP_AST_AGGREGATE:
+		resolve_expr(r, s->u.compound.value);
+		resolve_targets(r, s->u.compound.target);
+		n = s->u.compound.target;
+		if (n->kind == KP_AST_NAME && n->u.name.sym.kind == KP_SYM_LOCAL)
+			kp_diag_error(r->diag, n->pos, KP_MSG_AGG_LOCAL,
+				      n->u.name.id);
 		break;
 	case KP_AST_FORIN:
 		resolve_exprs(r, s->u.forin.iter->u.call.args);

@@ -19,5 +19,12 @@ KTAP_BUILTIN(LEN, "len", 1, 1)		/* (s) -> bytes; (t) -> entries */
 KTAP_BUILTIN(DELETE, "delete", 1, 2)	/* (t [, k]): empty t, or remove k */
 KTAP_BUILTIN(TABLE_NEW, "table.new", 0, 2) /* ([narr [, nrec]]) -> presized {} */
 KTAP_BUILTIN(SORT_PAIRS, "sort_pairs", 1, 2) /* (t [, cmp]) -> keys in order, see ktap.7 */
+/* ABI 1.3: aggregations */
+KTAP_BUILTIN(COUNT, "count", 1, 1)	/* (agg) -> numbers folded in */
+KTAP_BUILTIN(SUM, "sum", 1, 1)		/* (agg) -> their sum */
+KTAP_BUILTIN(AVG, "avg", 1, 1)		/* (agg) -> sum / count, truncated */
+KTAP_BUILTIN(MIN, "min", 1, 1)		/* (agg) -> the least */
+KTAP_BUILTIN(MAX, "max", 1, 1)		/* (agg) -> the greatest */
+KTAP_BUILTIN(PRINT_HIST, "print_hist", 1, 2) /* (agg) or (t [, n]), see ktap.7 */
 
 #undef KTAP_BUILTIN

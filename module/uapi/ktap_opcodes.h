@@ -74,5 +74,14 @@ KTAP_OP(GETT0,   REG,  REG,  REG)	/* R[A] := R[B][R[C]], 0 when missing */
 KTAP_OP(SETT,    REG,  REG,  REG)	/* R[A][R[B]] := R[C] */
 KTAP_OP(TFORLOOP, FOR, JMP,  NONE)	/* next entry of R[A]: pc += sBx */
 KTAP_OP(SORTSTEP, FOR, JMP,  NONE)	/* sort R[A] on; when done: pc += sBx */
+/*
+ * ABI 1.3: aggregations.  `<<<` folds the number R[C] (AGGT) or R[A]
+ * (AGGG) into the aggregation held by the table element or global,
+ * making one there when it holds nil.  A value that is not a number,
+ * or a target holding something other than an aggregation, is a
+ * runtime error.
+ */
+KTAP_OP(AGGT,    REG,  REG,  REG)	/* R[A][R[B]] <<< R[C] */
+KTAP_OP(AGGG,    REG,  GBL,  NONE)	/* G[Bx] <<< R[A] */
 
 #undef KTAP_OP

@@ -10,6 +10,8 @@
 #include "str.h"
 #include "table.h"
 #include "sort.h"
+#include "agg.h"
+#include "arith.h"
 #include "../uapi/ktap.h"
 
 typedef int (*kp_builtin_fn)(struct kp_vm *vm, const struct kp_proto *p,
@@ -37,6 +39,32 @@ static int kp_bif_emit(struct kp_vm *vm, const struct kp_fmt_out *o)
 	return vm->host.emit(vm->host.ctx, KTAP_REC_OUTPUT, vm->line_buf, len);
 }
 
+/* Append n in decimal to o. */
+static void kp_bif_put_num(struct kp_fmt_out *o, s64 n)
+{
+	char num[KP_FMT_NUM_MAX];
+
+	kp_fmt_put(o, num, kp_fmt_decimal(num, n));
+}
+
+/* An aggregation as print shows it: count=.. sum=.. avg=.. min=.. max=.. */
+static void kp_bif_put_agg(struct kp_fmt_out *o, const struct kp_agg *a)
+{
+	struct kp_agg_slot m;
+
+	kp_agg_read(a, &m);
+	kp_fmt_put(o, "count=", 6);
+	kp_bif_put_num(o, m.count);
+	kp_fmt_put(o, " sum=", 5);
+	kp_bif_put_num(o, m.sum);
+	kp_fmt_put(o, " avg=", 5);
+	kp_bif_put_num(o, m.count ? kp_arith_div(m.sum, m.count) : 0);
+	kp_fmt_put(o, " min=", 5);
+	kp_bif_put_num(o, m.min);
+	kp_fmt_put(o, " max=", 5);
+	kp_bif_put_num(o, m.max);
+}
+
 /* print(...): the values as text separated by tabs, then a newline. */
 static int kp_bif_PRINT(struct kp_vm *vm,
 			const struct kp_proto *p __maybe_unused,
@@ -52,6 +80,10 @@ static int kp_bif_PRINT(struct kp_vm *vm,
 	for (i = 0; i < nargs; i++) {
 		if (i)
 			kp_fmt_put(&o, "\t", 1);
+		if (args[i].type == KP_TAGG) {
+			kp_bif_put_agg(&o, args[i].agg);
+			continue;
+		}
 		text = kp_str_text(&args[i], num, &len);
 		kp_fmt_put(&o, text, len);
 	}
@@ -300,6 +332,231 @@ static int kp_bif_SORT_PAIRS(struct kp_vm *vm, const struct kp_proto *p,
 	if (nargs > 1)
 		return kp_sort_start(vm, p, pc, ret, &args[0], &args[1]);
 	return kp_sort_pairs(vm, p, pc, ret, &args[0]);
+}
+
+/* The merged statistic of an aggregation argument, for fn. */
+static int kp_bif_agg_arg(struct kp_vm *vm, const struct kp_proto *p,
+			  const u32 *pc, const char *fn,
+			  const struct kp_value *v, struct kp_agg_slot *m)
+{
+	if (v->type != KP_TAGG)
+		return kp_vm_error(vm, p, pc, "%s: expects an aggregation, got %s",
+				   fn, kp_type_name(v->type));
+	kp_agg_read(v->agg, m);
+	return 0;
+}
+
+/* count(), sum() ... share this: which field of the merged statistic. */
+enum kp_agg_field { KP_AGG_COUNT, KP_AGG_SUM, KP_AGG_AVG, KP_AGG_MIN, KP_AGG_MAX };
+
+static int kp_bif_agg_field(struct kp_vm *vm, const struct kp_proto *p,
+			    const u32 *pc, const char *fn,
+			    enum kp_agg_field f, struct kp_value *ret,
+			    const struct kp_value *args)
+{
+	struct kp_agg_slot m;
+	int err = kp_bif_agg_arg(vm, p, pc, fn, &args[0], &m);
+
+	if (err)
+		return err;
+	switch (f) {
+	case KP_AGG_COUNT:
+		*ret = kp_num(m.count);
+		break;
+	case KP_AGG_SUM:
+		*ret = kp_num(m.sum);
+		break;
+	case KP_AGG_AVG:	/* count >= 1: an aggregation exists once fed */
+		*ret = kp_num(m.count ? kp_arith_div(m.sum, m.count) : 0);
+		break;
+	case KP_AGG_MIN:
+		*ret = kp_num(m.min);
+		break;
+	default:
+		*ret = kp_num(m.max);
+		break;
+	}
+	return 0;
+}
+
+#define KP_BIF_AGG(id, name, field)					\
+static int kp_bif_##id(struct kp_vm *vm, const struct kp_proto *p,	\
+		       const u32 *pc, struct kp_value *ret,		\
+		       const struct kp_value *args,			\
+		       u32 nargs __maybe_unused)			\
+{									\
+	return kp_bif_agg_field(vm, p, pc, name, field, ret, args);	\
+}
+
+KP_BIF_AGG(COUNT, "count", KP_AGG_COUNT)
+KP_BIF_AGG(SUM, "sum", KP_AGG_SUM)
+KP_BIF_AGG(AVG, "avg", KP_AGG_AVG)
+KP_BIF_AGG(MIN, "min", KP_AGG_MIN)
+KP_BIF_AGG(MAX, "max", KP_AGG_MAX)
+
+#define KP_HIST_BAR	40
+
+/* n spaces (or fill characters) into o. */
+static void kp_bif_pad(struct kp_fmt_out *o, char fill, u64 n)
+{
+	static const char spaces[] = "                                        ";
+	static const char ats[] = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@";
+	const char *src = fill == '@' ? ats : spaces;
+	u64 k;
+
+	while (n) {
+		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		kp_fmt_put(o, src, k);
+		n -= k;
+	}
+}
+
+/* The bar length of v scaled so that top fills KP_HIST_BAR. */
+static u64 kp_bif_bar(s64 v, s64 top)
+{
+	if (v <= 0 || top <= 0)
+		return 0;
+	if (top <= S64_MAX / KP_HIST_BAR)
+		return (u64)(v * KP_HIST_BAR / top);
+	return (u64)(v / (top / KP_HIST_BAR));
+}
+
+/*
+ * One row: label right-aligned to width, " |", the bar padded to
+ * KP_HIST_BAR, " ", the count; one output record.
+ */
+static int kp_bif_hist_row(struct kp_vm *vm, u32 width, const char *label,
+			   u32 len, s64 n, s64 top)
+{
+	struct kp_fmt_out o;
+	u64 bar = kp_bif_bar(n, top);
+
+	kp_fmt_init(&o, vm->line_buf, KTAP_RECORD_MAX);
+	kp_bif_pad(&o, ' ', len < width ? width - len : 0);
+	kp_fmt_put(&o, label, len);
+	kp_fmt_put(&o, " |", 2);
+	kp_bif_pad(&o, '@', bar);
+	kp_bif_pad(&o, ' ', KP_HIST_BAR - bar);
+	kp_fmt_put(&o, " ", 1);
+	kp_bif_put_num(&o, n);
+	kp_fmt_put(&o, "\n", 1);
+	return kp_bif_emit(vm, &o);
+}
+
+/* The header: "value" right-aligned to width, the title, "count". */
+static int kp_bif_hist_header(struct kp_vm *vm, u32 width)
+{
+	static const char title[] =
+		" ------------- Distribution ------------- count\n";
+	struct kp_fmt_out o;
+
+	kp_fmt_init(&o, vm->line_buf, KTAP_RECORD_MAX);
+	kp_bif_pad(&o, ' ', width - 5);
+	kp_fmt_put(&o, "value", 5);
+	kp_fmt_put(&o, title, sizeof(title) - 1);
+	return kp_bif_emit(vm, &o);
+}
+
+#define KP_HIST_AGG_WIDTH	16	/* DTrace's quantize value column */
+#define KP_HIST_TAB_WIDTH	31	/* ktap's print_hist key column */
+
+/*
+ * print_hist(agg): the log2 histogram, the non-empty range of buckets
+ * and one empty bucket on each side.  A row's value is the least the
+ * bucket holds (1, 2, 4 ...); the bucket of values <= 0 shows "<= 0".
+ * The bars are scaled to the total count, as quantize does.
+ */
+static int kp_bif_hist_agg(struct kp_vm *vm, const struct kp_agg *a)
+{
+	char num[KP_FMT_NUM_MAX];
+	struct kp_agg_slot m;
+	u32 lo = KP_AGG_NBUCKETS, hi = 0, b, len;
+	int err;
+
+	kp_agg_read(a, &m);
+	for (b = 0; b < KP_AGG_NBUCKETS; b++) {
+		if (!m.hist[b])
+			continue;
+		if (lo == KP_AGG_NBUCKETS)
+			lo = b;
+		hi = b;
+	}
+	if (lo == KP_AGG_NBUCKETS)
+		return 0;
+	lo = lo ? lo - 1 : 0;
+	hi = hi + 1 < KP_AGG_NBUCKETS ? hi + 1 : hi;
+	err = kp_bif_hist_header(vm, KP_HIST_AGG_WIDTH);
+	for (b = lo; b <= hi && !err; b++) {
+		if (b == 0)
+			err = kp_bif_hist_row(vm, KP_HIST_AGG_WIDTH, "<= 0", 4,
+					      m.hist[0], m.count);
+		else {
+			len = kp_fmt_decimal(num, (s64)(1ULL << (b - 1)));
+			err = kp_bif_hist_row(vm, KP_HIST_AGG_WIDTH, num, len,
+					      m.hist[b], m.count);
+		}
+	}
+	return err;
+}
+
+/*
+ * print_hist(t [, n]): the n (20) entries of largest value, largest
+ * first (ties by key, as sort_pairs orders them), bars scaled to the
+ * largest value.  Every value must be a number.
+ */
+static int kp_bif_hist_tab(struct kp_vm *vm, const struct kp_proto *p,
+			   const u32 *pc, const struct kp_value *args,
+			   u32 nargs)
+{
+	char num[KP_FMT_NUM_MAX];
+	struct kp_value keys, k, v, idx;
+	const char *text;
+	s64 n = 20, top = 0, i;
+	u32 pos = 0, len;
+	int err;
+
+	if (nargs > 1 && args[1].type != KP_TNIL) {
+		if (args[1].type != KP_TNUM || args[1].n < 0)
+			return kp_vm_error(vm, p, pc, "print_hist: the count must be a number >= 0, got %s",
+					   kp_type_name(args[1].type));
+		n = args[1].n;
+	}
+	while (kp_tab_next(args[0].t, &pos, &k, &v)) {
+		if (v.type != KP_TNUM)
+			return kp_vm_error(vm, p, pc, "print_hist: expects a table of numbers, found a %s value",
+					   kp_type_name(v.type));
+	}
+	err = kp_sort_pairs(vm, p, pc, &keys, &args[0]);
+	if (err)
+		return err;
+	err = kp_bif_hist_header(vm, KP_HIST_TAB_WIDTH);
+	for (i = 1; i <= n && !err; i++) {
+		idx = kp_num(i);
+		if (kp_tab_get(keys.t, &idx, &k) || k.type == KP_TNIL)
+			break;
+		if (kp_tab_get(args[0].t, &k, &v) || v.type != KP_TNUM)
+			continue;
+		if (i == 1)
+			top = v.n;
+		text = kp_str_text(&k, num, &len);
+		err = kp_bif_hist_row(vm, KP_HIST_TAB_WIDTH, text, len, v.n,
+				      top);
+	}
+	return err;
+}
+
+/* print_hist(agg) or print_hist(t [, n]): see the two above. */
+static int kp_bif_PRINT_HIST(struct kp_vm *vm, const struct kp_proto *p,
+			     const u32 *pc, struct kp_value *ret,
+			     const struct kp_value *args, u32 nargs)
+{
+	*ret = kp_nil();
+	if (args[0].type == KP_TAGG)
+		return kp_bif_hist_agg(vm, args[0].agg);
+	if (args[0].type == KP_TTAB)
+		return kp_bif_hist_tab(vm, p, pc, args, nargs);
+	return kp_vm_error(vm, p, pc, "print_hist: expects an aggregation or a table, got %s",
+			   kp_type_name(args[0].type));
 }
 
 /* Indexed by built-in id: the include file lists them in that order. */

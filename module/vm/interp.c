@@ -18,6 +18,7 @@
 #include "builtins.h"
 #include "table.h"
 #include "sort.h"
+#include "agg.h"
 #include "arith.h"
 #include "../uapi/ktap.h"
 
@@ -54,6 +55,8 @@ static bool kp_equal(const struct kp_value *b, const struct kp_value *c)
 		return b->fn == c->fn;
 	case KP_TTAB:
 		return b->t == c->t;	/* identity, as LANGUAGE.md says */
+	case KP_TAGG:
+		return b->agg == c->agg;
 	default:
 		return false;
 	}
@@ -202,6 +205,71 @@ static int kp_new_table(struct kp_vm *vm, const struct kp_proto *p,
 		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, a);
 	*a = kp_tabv(t);
 	return 0;
+}
+
+/*
+ * `<<<`: fold the number v into the aggregation in *cur (a table slot
+ * read as cur, or a global).  When cur is nil a new aggregation is made
+ * and stored by store(); anything else there is an error.
+ */
+static int kp_agg_fold(struct kp_vm *vm, const struct kp_proto *p,
+		       const u32 *pc, const struct kp_value *cur,
+		       const struct kp_value *v, struct kp_agg **made)
+{
+	struct kp_agg *a;
+
+	*made = NULL;
+	if (v->type != KP_TNUM)
+		return kp_vm_error(vm, p, pc, "attempt to aggregate a %s value (<<< takes numbers)",
+				   kp_type_name(v->type));
+	if (cur->type == KP_TAGG) {
+		kp_agg_add(cur->agg, v->n);
+		return 0;
+	}
+	if (cur->type != KP_TNIL)
+		return kp_vm_error(vm, p, pc, "attempt to aggregate into a %s value (<<< needs an aggregation or nil)",
+				   kp_type_name(cur->type));
+	a = kp_agg_new(&vm->store);
+	if (!a)
+		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, v);
+	kp_agg_add(a, v->n);
+	*made = a;
+	return 0;
+}
+
+/* AGGT: t[key] <<< v. */
+static int kp_agg_table(struct kp_vm *vm, const struct kp_proto *p,
+			const u32 *pc, const struct kp_value *t,
+			const struct kp_value *key, const struct kp_value *v)
+{
+	struct kp_value cur, nv;
+	struct kp_agg *made;
+	int err;
+
+	if (t->type != KP_TTAB)
+		return kp_index_error(vm, p, pc, t);
+	err = kp_tab_get(t->t, key, &cur);
+	if (err)
+		return kp_tab_error(vm, p, pc, err, key);
+	err = kp_agg_fold(vm, p, pc, &cur, v, &made);
+	if (err || !made)
+		return err;
+	nv = kp_aggv(made);
+	return kp_set_table(vm, p, pc, t, key, &nv);
+}
+
+/* AGGG: G[i] <<< v. */
+static int kp_agg_global(struct kp_vm *vm, const struct kp_proto *p,
+			 const u32 *pc, u32 i, const struct kp_value *v)
+{
+	struct kp_value nv;
+	struct kp_agg *made;
+	int err = kp_agg_fold(vm, p, pc, &vm->globals[i], v, &made);
+
+	if (err || !made)
+		return err;
+	nv = kp_aggv(made);
+	return kp_set_global(vm, p, pc, i, &nv);
 }
 
 /* TFORLOOP: 1 after loading the next entry into f[2], f[3]; 0 at the end. */
@@ -552,6 +620,16 @@ op_SORTSTEP:
 	if (ret)
 		pc += KTAP_INSN_SBX(insn);
 	ret = 0;
+	KP_NEXT();
+op_AGGT:
+	ret = kp_agg_table(vm, p, pc, &RA, &RB, &RC);
+	if (ret)
+		goto out;
+	KP_NEXT();
+op_AGGG:
+	ret = kp_agg_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
+	if (ret)
+		goto out;
 	KP_NEXT();
 leave:
 	/* A return: to the caller's frame, or out of the invocation. */

@@ -23,6 +23,8 @@
 #include <linux/limits.h>
 #include <linux/stdarg.h>
 #include <linux/spinlock.h>
+#include <linux/smp.h>
+#include <linux/cpumask.h>
 
 static inline void *kp_zalloc(size_t size)
 {
@@ -32,6 +34,38 @@ static inline void *kp_zalloc(size_t size)
 static inline void kp_free(void *p)
 {
 	kvfree(p);
+}
+
+/* CPUs: aggregations keep one slot per possible CPU (agg.c). */
+static inline u32 kp_nr_cpus(void)
+{
+	return nr_cpu_ids;
+}
+
+/*
+ * The id of the CPU running now, for a read that may go stale at once
+ * (a hint, messages): raw_ because the caller does not need it to stay.
+ */
+static inline u32 kp_cpu_id(void)
+{
+	return raw_smp_processor_id();
+}
+
+/*
+ * The running CPU, pinned until kp_cpu_put(): an aggregation's update of
+ * its slot must not migrate half way, since another writer could then
+ * be on the slot at the same time.  The top-level code runs preemptible
+ * (inside an ioctl); probe handlers already run with preemption off,
+ * where get_cpu() only costs a counter.
+ */
+static inline u32 kp_cpu_get(void)
+{
+	return get_cpu();
+}
+
+static inline void kp_cpu_put(void)
+{
+	put_cpu();
 }
 
 /* See the user-space versions: KASAN watches whole heap blocks only. */
@@ -92,6 +126,9 @@ typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
 
+#ifndef S64_MAX
+#define S64_MAX INT64_MAX
+#endif
 #ifndef S64_MIN
 #define S64_MIN INT64_MIN
 #endif
@@ -107,6 +144,26 @@ static inline void *kp_zalloc(size_t size)
 static inline void kp_free(void *p)
 {
 	free(p);
+}
+
+/* One thread runs a user-space session: CPU 0 of 1. */
+static inline u32 kp_nr_cpus(void)
+{
+	return 1;
+}
+
+static inline u32 kp_cpu_id(void)
+{
+	return 0;
+}
+
+static inline u32 kp_cpu_get(void)
+{
+	return 0;
+}
+
+static inline void kp_cpu_put(void)
+{
 }
 
 /*

@@ -15,6 +15,7 @@ struct kp_store_block;
 struct kp_store_big;
 struct kp_str;
 struct kp_tab;
+struct kp_agg;
 
 /*
  * Every byte the store and the scratch area take from the host is
@@ -32,6 +33,7 @@ struct kp_store {
 	/* Unlinked from their holder, freed at the end of the invocation. */
 	struct kp_str *dead_strs;
 	struct kp_tab *dead_tabs;
+	struct kp_agg *dead_aggs;
 };
 
 struct kp_scratch {

@@ -64,6 +64,8 @@ const char *kp_type_name(u8 type)
 		return "function";
 	case KP_TTAB:
 		return "table";
+	case KP_TAGG:
+		return "aggregation";
 	default:
 		return "?";
 	}

@@ -33,6 +33,7 @@
  * hold then; it costs an uncontended atomic now.
  */
 #include "table.h"
+#include "agg.h"
 
 #define KP_TAB_MAXBITS	30	/* array parts up to 2^30 keys */
 
@@ -459,6 +460,10 @@ bool kp_value_hold(struct kp_store *st, struct kp_value *v)
 		v->t->refs++;
 		return true;
 	}
+	if (v->type == KP_TAGG) {
+		v->agg->refs++;
+		return true;
+	}
 	if (v->type != KP_TSTR || v->s->home == KP_STR_CONST)
 		return true;
 	s = kp_store_alloc(st, kp_str_size(v->s->len));
@@ -489,6 +494,8 @@ void kp_value_release(struct kp_store *st, const struct kp_value *v)
 		st->dead_strs = v->s;
 	} else if (v->type == KP_TTAB && --v->t->refs == 0) {
 		kp_tab_queue(st, v->t);
+	} else if (v->type == KP_TAGG && --v->agg->refs == 0) {
+		kp_agg_queue(st, v->agg);
 	}
 }
 
@@ -513,6 +520,7 @@ void kp_store_reap(struct kp_store *st)
 		kp_tab_drop_parts(st, t);
 		kp_store_free(st, t, sizeof(*t));
 	}
+	kp_agg_reap(st);	/* after the tables, which may release some */
 	while (st->dead_strs) {
 		s = st->dead_strs;
 		st->dead_strs = s->dead_next;

@@ -21,11 +21,13 @@ enum kp_type {
 	KP_TFUNC,
 	KP_TTAB,
 	KP_TSORT,	/* a sort in progress: compiler temporaries only */
+	KP_TAGG,	/* an aggregation (agg.h), ABI 1.3 */
 };
 
 struct kp_proto;
 struct kp_tab;
 struct kp_sorter;
+struct kp_agg;
 
 /* Where a string lives, hence who frees it (store.c, table.c). */
 enum kp_str_home {
@@ -52,6 +54,7 @@ struct kp_value {
 		const struct kp_proto *fn;
 		struct kp_tab *t;
 		struct kp_sorter *sort;
+		struct kp_agg *agg;
 	};
 };
 

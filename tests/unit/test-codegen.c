@@ -594,6 +594,25 @@ static void test_loops(void)
 	       "the numeric loop's variable is a local of the loop");
 }
 
+static void test_aggregations(void)
+{
+	is_str(code("var s = {}\nk = 1\nv = 2\ns[k] <<< v"),
+	       "NEWTAB r0 0 0 | SETG r0 g0 | LOADI r0 1 | SETG r0 g1 | LOADI r0 2 | SETG r0 g2 | GETG r0 g0 | GETG r1 g1 | GETG r2 g2 | AGGT r0 r1 r2 | RET",
+	       "s[k] <<< v: t, k, v, then AGGT");
+	is_str(code("g <<< 5"), "LOADI r0 5 | AGGG r0 g0 | RET",
+	       "g <<< 5: AGGG");
+	is_str(code("function f(s, k) { s[k] <<< k * 2 }"),
+	       "FUNC r0 p1 | SETG r0 g0 | RET || LOADI r4 2 | MUL r3 r1 r4 | AGGT r0 r1 r3 | RET",
+	       "locals as table and key are used in place");
+	is_int(compile("g <<< 1")->abi_minor, 3,
+	       "a chunk with <<< needs ABI minor 3");
+	is_int(compile("var g = 1\nprint(count(g))")->abi_minor, 3,
+	       "... and so does one calling count()");
+	is_str(code("function f() { var a\na <<< 1 }"),
+	       "t.kp:2:1: error: '<<<' needs a global or a table element, not the local 'a'",
+	       "<<< into a local is refused");
+}
+
 static void test_tables(void)
 {
 	is_str(code("var t = {}\nk = 1\nt[k] += 1"),
@@ -1107,6 +1126,7 @@ int main(void)
 	test_functions();
 	test_locals();
 	test_loops();
+	test_aggregations();
 	test_tables();
 	test_lines();
 	test_name_errors();

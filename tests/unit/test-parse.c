@@ -157,6 +157,9 @@ static void test_statements(void)
 	       "(|= g 7) (^= h 8) (<<= i 9) (>>= j 1) (..= k \"x\"))",
 	       "every compound assignment");
 	is_str(tree("x++\ny--"), "(block (++ x) (-- y))", "++ and --");
+	is_str(tree("s[k] <<< v + 1\ng <<< 2"),
+	       "(block (<<< (index s k) (+ v 1)) (<<< g 2))",
+	       "<<< on an element and on a name");
 	is_str(tree("if (a) { print(1) } elseif (b) { } else if (c) { }"
 		    " else { x = 1 }"),
 	       "(block (if a (block (call print 1)) elseif b (block) "
@@ -354,7 +357,6 @@ static void test_not_supported(void)
 		{ "tick-1s { print(1) }", "1:1: error: 'tick-N' block is not supported yet" },
 		{ "profile-10ms { }", "1:1: error: 'profile-N' block is not supported yet" },
 		{ "a:b()", "1:2: error: method call ':' is not supported yet" },
-		{ "s <<< 1", "1:3: error: aggregation '<<<' is not supported yet" },
 		{ "x = $pid", "1:5: error: event field '$name' is not supported yet" },
 	};
 	size_t i;

@@ -246,6 +246,28 @@ static void test_verify_table_ops(void)
 		"CALLB: built-in 7 called with 3 arguments", "delete's arity");
 }
 
+static void test_verify_aggregation_ops(void)
+{
+	is_str(verify_one(KTAP_INSN_ABC(KTAP_OP_AGGT, 0, 1, 3)), "accepted",
+	       "verifier: AGGT in the frame");
+	refuses(KTAP_INSN_ABC(KTAP_OP_AGGT, 4, 1, 2),
+		"AGGT: register A=4 outside the frame", "AGGT's A");
+	refuses(KTAP_INSN_ABC(KTAP_OP_AGGT, 0, 7, 2),
+		"AGGT: register B=7 outside the frame", "AGGT's B");
+	refuses(KTAP_INSN_ABC(KTAP_OP_AGGT, 0, 1, 200),
+		"AGGT: register C=200 outside the frame", "AGGT's C");
+	refuses(KTAP_INSN_ABX(KTAP_OP_AGGG, 0, 0),
+		"AGGG: global 0 outside the table of 0", "AGGG's global");
+	refuses(KTAP_INSN_ABX(KTAP_OP_AGGG, 9, 0),
+		"AGGG: register A=9 outside the frame", "AGGG's A");
+	refuses(KTAP_INSN_ABC(KTAP_OP_CALLB, 0, KTAP_BIF_COUNT, 2),
+		"called with 2 arguments", "count's arity");
+	refuses(KTAP_INSN_ABC(KTAP_OP_CALLB, 0, KTAP_BIF_PRINT_HIST, 0),
+		"called with 0 arguments", "print_hist's arity");
+	is_str(verify_one(KTAP_INSN_ABC(KTAP_OP_CALLB, 0, KTAP_BIF_PRINT_HIST, 2)),
+	       "accepted", "verifier: print_hist with 2 arguments");
+}
+
 static int quiet_emit(void *ctx, u16 type, const char *data, u32 len)
 {
 	(void)ctx;
@@ -315,5 +337,6 @@ int main(void)
 	ok(budget.used == 0, "destroying the store returns every byte");
 	test_flat_footprint();
 	test_verify_table_ops();
+	test_verify_aggregation_ops();
 	return done();
 }

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Aggregations: the statistic `s[k] <<< v` folds numbers into (agg.c).
+ */
+#ifndef KP_AGG_H
+#define KP_AGG_H
+
+#include "store.h"
+#include "value.h"
+
+/* Bucket 0: values <= 0; bucket i (1..64): 2^(i-1) <= v < 2^i. */
+#define KP_AGG_NBUCKETS	65
+
+/* One CPU's share; count 0 means that CPU folded nothing yet. */
+struct kp_agg_slot {
+	s64 count, sum, min, max;
+	s64 hist[KP_AGG_NBUCKETS];
+};
+
+struct kp_agg {
+	u32 refs;		/* holders: globals and table slots */
+	u32 nslots;		/* kp_nr_cpus() when made */
+	bool queued;		/* on the store's deferred-free list */
+	struct kp_agg *dead_next;
+	struct kp_agg_slot slots[];
+};
+
+/*
+ * A new empty aggregation with a slot per possible CPU, or NULL over
+ * budget.  Like a new table it starts with no holder, queued for
+ * freeing at the end of the invocation unless something stores it.
+ */
+struct kp_agg *kp_agg_new(struct kp_store *st);
+
+/* Fold v into the running CPU's slot: no lock, no allocation. */
+void kp_agg_add(struct kp_agg *a, s64 v);
+
+/* All slots merged; count is never 0 once anything was folded. */
+void kp_agg_read(const struct kp_agg *a, struct kp_agg_slot *out);
+
+/* The bucket of v (see KP_AGG_NBUCKETS). */
+u32 kp_agg_bucket(s64 v);
+
+/* Ownership, as for tables (table.c): queue a with no holder left. */
+void kp_agg_queue(struct kp_store *st, struct kp_agg *a);
+/* Free the queued aggregations nothing holds any more. */
+void kp_agg_reap(struct kp_store *st);
+
+static inline struct kp_value kp_aggv(struct kp_agg *a)
+{
+	struct kp_value v = { .type = KP_TAGG, .agg = a };
+	return v;
+}
+
+#endif /* KP_AGG_H */
