@@ -15,6 +15,7 @@
  */
 #include "vm.h"
 #include "str.h"
+#include "format.h"
 #include "builtins.h"
 #include "table.h"
 #include "sort.h"
@@ -79,23 +80,11 @@ static int kp_compare(const struct kp_value *b, const struct kp_value *c)
 	return b->s->len < c->s->len ? -1 : b->s->len > c->s->len;
 }
 
-/* The bytes of a string, or of a number in decimal (num holds 24). */
-static const char *kp_concat_text(const struct kp_value *v, char *num,
-				  u32 *len)
-{
-	if (v->type == KP_TSTR) {
-		*len = v->s->len;
-		return v->s->data;
-	}
-	*len = kp_snprintf(num, 24, "%lld", (long long)v->n);
-	return num;
-}
-
 static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 		     struct kp_value *a, const struct kp_value *b,
 		     const struct kp_value *c)
 {
-	char nb[24], nc[24];
+	char nb[KP_FMT_NUM_MAX], nc[KP_FMT_NUM_MAX];
 	const char *tb, *tc;
 	u32 lb, lc;
 	struct kp_str *s;
@@ -106,8 +95,8 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	if (c->type != KP_TSTR && c->type != KP_TNUM)
 		return kp_vm_error(vm, p, pc, "attempt to concatenate a %s value",
 				   kp_type_name(c->type));
-	tb = kp_concat_text(b, nb, &lb);
-	tc = kp_concat_text(c, nc, &lc);
+	tb = kp_str_text(b, nb, &lb);
+	tc = kp_str_text(c, nc, &lc);
 	if ((u64)lb + lc > vm->limits.max_string)
 		return kp_vm_error(vm, p, pc, "string longer than %u bytes (raise it with --max-string)",
 				   vm->limits.max_string);
