@@ -101,11 +101,7 @@ static long kp_ioctl_version(void __user *arg)
 static int kp_resolve_limits(const struct ktap_limits *req,
 			     struct kp_vm_limits *lim, char *err)
 {
-	lim->max_insns = req->max_insns ?: KP_DEFAULT_MAX_INSNS;
-	lim->max_memory = req->max_memory ?: KP_DEFAULT_MAX_MEMORY;
-	lim->max_string = req->max_string ?: KP_DEFAULT_MAX_STRING;
-	lim->max_depth = req->max_depth ?: KP_DEFAULT_MAX_DEPTH;
-	lim->max_entries = req->max_entries ?: KP_DEFAULT_MAX_ENTRIES;
+	kp_vm_limits_from_request(req, lim);
 	if (lim->max_insns > kp_ceilings.max_insns)
 		snprintf(err, KP_ERR_MAX, "instruction limit %llu is above the module's ceiling %lu (module parameter ktapvm.max_insns)",
 			 lim->max_insns, kp_ceilings.max_insns);

@@ -51,6 +51,19 @@ static int kp_vm_setup(struct kp_vm *vm, char *err, size_t errlen)
 	return kp_vm_alloc_stack(vm, err, errlen);
 }
 
+void kp_vm_limits_from_request(const struct ktap_limits *req,
+			       struct kp_vm_limits *lim)
+{
+	lim->max_insns = req->max_insns ? req->max_insns : KP_DEFAULT_MAX_INSNS;
+	lim->max_memory = req->max_memory ? req->max_memory :
+					    KP_DEFAULT_MAX_MEMORY;
+	lim->max_string = req->max_string ? req->max_string :
+					    KP_DEFAULT_MAX_STRING;
+	lim->max_depth = req->max_depth ? req->max_depth : KP_DEFAULT_MAX_DEPTH;
+	lim->max_entries = req->max_entries ? req->max_entries :
+					      KP_DEFAULT_MAX_ENTRIES;
+}
+
 int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
 	       const struct kp_vm_host *host, struct kp_vm **out,
 	       char *err, size_t errlen)

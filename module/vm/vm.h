@@ -26,6 +26,16 @@ struct kp_vm_limits {
 	u32 max_entries;	/* entries of one table */
 };
 
+struct ktap_limits;
+
+/*
+ * The limits a session asked for in the ABI's struct ktap_limits, with
+ * every 0 ("the default") replaced by its default above.  Ceilings are
+ * the host's to check.
+ */
+void kp_vm_limits_from_request(const struct ktap_limits *req,
+			       struct kp_vm_limits *lim);
+
 /*
  * How the VM hands output to its host.  emit() receives one whole record
  * (enum ktap_record_type) and returns 0, or a negative errno when the

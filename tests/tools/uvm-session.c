@@ -49,12 +49,7 @@ static int uvm_emit(void *ctx, u16 type, const char *data, u32 len)
 
 static int uvm_limits(const struct ktap_limits *req, struct kp_vm_limits *lim)
 {
-	lim->max_insns = req->max_insns ? req->max_insns : KP_DEFAULT_MAX_INSNS;
-	lim->max_memory = req->max_memory ? req->max_memory : KP_DEFAULT_MAX_MEMORY;
-	lim->max_string = req->max_string ? req->max_string : KP_DEFAULT_MAX_STRING;
-	lim->max_depth = req->max_depth ? req->max_depth : KP_DEFAULT_MAX_DEPTH;
-	lim->max_entries = req->max_entries ? req->max_entries :
-					      KP_DEFAULT_MAX_ENTRIES;
+	kp_vm_limits_from_request(req, lim);
 	if (lim->max_insns > uvm_max_insns() || lim->max_memory > UVM_MAX_MEMORY ||
 	    lim->max_string > UVM_MAX_STRING || lim->max_depth > UVM_MAX_DEPTH) {
 		fprintf(stderr, "ktap: the module refused the script: a limit is above the module's ceiling (user-space VM ceilings: %llu instructions, %llu bytes, %u string bytes, %u calls deep)\n",
