@@ -79,17 +79,25 @@ static int kp_open_device(void)
 	return -1;
 }
 
+/* The VERSION ioctl on an open session, the package string terminated. */
+static int kp_ask_version(int fd, struct ktap_version *v)
+{
+	if (ioctl(fd, KTAP_IOC_VERSION, v) < 0)
+		return -1;
+	v->package_version[sizeof(v->package_version) - 1] = '\0';
+	return 0;
+}
+
 /* Refuse to talk to a module of another ABI major, naming both sides. */
 static int kp_check_abi(int fd)
 {
 	struct ktap_version v;
 
-	if (ioctl(fd, KTAP_IOC_VERSION, &v) < 0) {
+	if (kp_ask_version(fd, &v)) {
 		fprintf(stderr, "ktap: the module behind %s does not answer the version request (%s): it is not a compatible ktapvm\n",
 			KTAP_DEVICE_PATH, strerror(errno));
 		return -1;
 	}
-	v.package_version[sizeof(v.package_version) - 1] = '\0';
 	if (v.abi_major != KTAP_ABI_MAJOR) {
 		fprintf(stderr, "ktap: ABI mismatch: this ktap %s speaks ABI %d.%d but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
 			PACKAGE_VERSION, KTAP_ABI_MAJOR, KTAP_ABI_MINOR,
@@ -221,9 +229,7 @@ int kp_module_version(struct ktap_version *v)
 		errno = open_errno;
 		return -1;
 	}
-	ret = ioctl(fd, KTAP_IOC_VERSION, v);
+	ret = kp_ask_version(fd, v);
 	close(fd);
-	if (ret == 0)
-		v->package_version[sizeof(v->package_version) - 1] = '\0';
 	return ret;
 }
