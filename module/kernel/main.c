@@ -33,6 +33,15 @@ MODULE_PARM_DESC(max_entries, "Highest table entries limit a session may ask for
 module_param_named(output_size, kp_ceilings.output_size, uint, 0644);
 MODULE_PARM_DESC(output_size, "Bytes of output buffer per session");
 
+struct kp_last_session kp_last_session;
+
+module_param_named(last_pool_objects, kp_last_session.pool_objects, ulong, 0444);
+MODULE_PARM_DESC(last_pool_objects, "Objects live in the pool of the session closed last");
+module_param_named(last_pool_carved, kp_last_session.pool_carved, ulong, 0444);
+MODULE_PARM_DESC(last_pool_carved, "Bytes the session closed last carved from its pool");
+module_param_named(last_dropped, kp_last_session.dropped, ulong, 0444);
+MODULE_PARM_DESC(last_dropped, "Events the session closed last dropped");
+
 /* Read-only, so user space can check the ABI before opening the device. */
 static char abi_version[16] = __stringify(KTAP_ABI_MAJOR) "." __stringify(KTAP_ABI_MINOR);
 module_param_string(abi_version, abi_version, sizeof(abi_version), 0444);

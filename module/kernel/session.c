@@ -59,19 +59,30 @@ static int kp_session_open(struct inode *inode, struct file *file)
 static int kp_session_release(struct inode *inode, struct file *file)
 {
 	struct kp_session *s = file->private_data;
+	struct kp_vm_stats st;
 
+	if (s->vm) {
+		kp_vm_stats(s->vm, &st);
+		kp_last_session.pool_objects = st.pool_objects;
+		kp_last_session.pool_carved = st.pool_carved;
+		kp_last_session.dropped = st.dropped;
+	}
 	kp_vm_free(s->vm);
 	kp_output_destroy(&s->out);
 	kfree(s);
 	return 0;
 }
 
-/* The VM's output hook: process context, so wait for the reader. */
+/*
+ * The VM's output hook: the process context waits for the reader, a
+ * probe handler must not (the output drops and counts the record).
+ */
 static int kp_session_emit(void *ctx, u16 type, const char *data, u32 len)
 {
 	struct kp_session *s = ctx;
 
-	return kp_output_write(&s->out, type, data, len, true);
+	return kp_output_write(&s->out, type, data, len,
+			       kp_vm_may_sleep(s->vm));
 }
 
 /*

@@ -21,4 +21,17 @@ struct kp_ceilings {
 
 extern struct kp_ceilings kp_ceilings;
 
+/*
+ * The pool of the session closed last, read back through read-only
+ * module parameters (last_pool_objects ...) by the kernel tests: a
+ * script that let go of everything must leave nothing live.
+ */
+struct kp_last_session {
+	unsigned long pool_objects;
+	unsigned long pool_carved;
+	unsigned long dropped;
+};
+
+extern struct kp_last_session kp_last_session;
+
 #endif /* KP_SESSION_H */

@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		3
+#define KTAP_ABI_MINOR		4
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -238,8 +238,8 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_AGGT ? 3 : (op) >= KTAP_OP_NEWTAB ? 2 :	\
-	 (op) >= KTAP_OP_FUNC ? 1 : 0)
+	((op) >= KTAP_OP_ADDT ? 4 : (op) >= KTAP_OP_AGGT ? 3 :	\
+	 (op) >= KTAP_OP_NEWTAB ? 2 : (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*
  * Built-in functions, from the ktap_builtins.h table.  Ids are positions

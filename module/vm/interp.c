@@ -9,7 +9,7 @@
  * division by zero, limits).
  *
  * A script call never recurses in C (the kernel stack is 16 KiB): CALL
- * saves the caller's proto, pc and frame in vm->frames and switches the
+ * saves the caller's proto, pc and frame in x->frames and switches the
  * dispatch loop's state to the callee; RET switches back.  So one budget
  * of instructions covers the whole invocation, calls included.
  */
@@ -28,13 +28,13 @@
 #define __annotate_jump_table
 #endif
 
-static int kp_arith_error(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_arith_error(struct kp_exec *x, const struct kp_proto *p,
 			  const u32 *pc, const struct kp_value *b,
 			  const struct kp_value *c)
 {
 	const struct kp_value *bad = b->type != KP_TNUM ? b : c;
 
-	return kp_vm_error(vm, p, pc, "attempt to perform arithmetic on a %s value",
+	return kp_vm_error(x, p, pc, "attempt to perform arithmetic on a %s value",
 			   kp_type_name(bad->type));
 }
 
@@ -80,7 +80,7 @@ static int kp_compare(const struct kp_value *b, const struct kp_value *c)
 	return b->s->len < c->s->len ? -1 : b->s->len > c->s->len;
 }
 
-static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+static int kp_concat(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		     struct kp_value *a, const struct kp_value *b,
 		     const struct kp_value *c)
 {
@@ -90,19 +90,19 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	struct kp_str *s;
 
 	if (b->type != KP_TSTR && b->type != KP_TNUM)
-		return kp_vm_error(vm, p, pc, "attempt to concatenate a %s value",
+		return kp_vm_error(x, p, pc, "attempt to concatenate a %s value",
 				   kp_type_name(b->type));
 	if (c->type != KP_TSTR && c->type != KP_TNUM)
-		return kp_vm_error(vm, p, pc, "attempt to concatenate a %s value",
+		return kp_vm_error(x, p, pc, "attempt to concatenate a %s value",
 				   kp_type_name(c->type));
 	tb = kp_str_text(b, nb, &lb);
 	tc = kp_str_text(c, nc, &lc);
-	if ((u64)lb + lc > vm->limits.max_string)
-		return kp_vm_error(vm, p, pc, "string longer than %u bytes (raise it with --max-string)",
-				   vm->limits.max_string);
-	s = kp_scratch_alloc(&vm->scratch, sizeof(*s) + lb + lc + 1);
+	if ((u64)lb + lc > x->vm->limits.max_string)
+		return kp_vm_error(x, p, pc, "string longer than %u bytes (raise it with --max-string)",
+				   x->vm->limits.max_string);
+	s = kp_scratch_alloc(&x->scratch, sizeof(*s) + lb + lc + 1);
 	if (!s)
-		return kp_vm_error(vm, p, pc, "out of session memory (raise it with --max-memory)");
+		return kp_vm_no_memory(x, p, pc, NULL);
 	memcpy(s->data, tb, lb);
 	memcpy(s->data + lb, tc, lc);
 	s->len = lb + lc;
@@ -112,34 +112,39 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 }
 
 /* The runtime error for a failed table operation (table.h's codes). */
-static int kp_tab_error(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_tab_error(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, int err, const struct kp_value *key)
 {
 	switch (err) {
 	case KP_TAB_ENIL:
-		return kp_vm_error(vm, p, pc, "table index is nil");
+		return kp_vm_error(x, p, pc, "table index is nil");
 	case KP_TAB_EKEY:
-		return kp_vm_error(vm, p, pc, "a %s value cannot be a table key",
+		return kp_vm_error(x, p, pc, "a %s value cannot be a table key",
 				   kp_type_name(key->type));
 	case KP_TAB_EVAL:
-		return kp_vm_error(vm, p, pc, "a sort in progress cannot be stored");
+		return kp_vm_error(x, p, pc, "a sort in progress cannot be stored");
 	case KP_TAB_EFULL:
-		return kp_vm_error(vm, p, pc, "table entries limit exceeded (%u); raise it with --max-entries",
-				   vm->limits.max_entries);
+		return kp_vm_error(x, p, pc, "table entries limit exceeded (%u); raise it with --max-entries",
+				   x->vm->limits.max_entries);
+	case KP_TAB_EAGG:
+		return kp_vm_error(x, p, pc, "attempt to aggregate into a %s value (<<< needs an aggregation or nil)",
+				   kp_type_name(key->type));
+	case KP_TAB_EBUSY:
+		return KP_EXEC_DROP;
 	default:
-		return kp_vm_error(vm, p, pc, "out of session memory (raise it with --max-memory)");
+		return kp_vm_no_memory(x, p, pc, NULL);
 	}
 }
 
-static int kp_index_error(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_index_error(struct kp_exec *x, const struct kp_proto *p,
 			  const u32 *pc, const struct kp_value *t)
 {
-	return kp_vm_error(vm, p, pc, "attempt to index a %s value",
+	return kp_vm_error(x, p, pc, "attempt to index a %s value",
 			   kp_type_name(t->type));
 }
 
 /* R[A] := t[key]; a missing key gives nil, or 0 for the counter idiom. */
-static int kp_get_table(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_get_table(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, struct kp_value *a,
 			const struct kp_value *t, const struct kp_value *key,
 			bool zero)
@@ -148,133 +153,129 @@ static int kp_get_table(struct kp_vm *vm, const struct kp_proto *p,
 	int err;
 
 	if (t->type != KP_TTAB)
-		return kp_index_error(vm, p, pc, t);
-	err = kp_tab_get(t->t, key, &v);
+		return kp_index_error(x, p, pc, t);
+	err = kp_tab_get(&x->vm->store, t->t, key, &v);
 	if (err)
-		return kp_tab_error(vm, p, pc, err, key);
+		return kp_tab_error(x, p, pc, err, key);
 	*a = (zero && v.type == KP_TNIL) ? kp_num(0) : v;
 	return 0;
 }
 
-static int kp_set_table(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_set_table(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, const struct kp_value *t,
 			const struct kp_value *key, const struct kp_value *val)
 {
 	int err;
 
 	if (t->type != KP_TTAB)
-		return kp_index_error(vm, p, pc, t);
-	err = kp_tab_set(&vm->store, t->t, key, val, vm->limits.max_entries);
-	return err ? kp_tab_error(vm, p, pc, err, key) : 0;
+		return kp_index_error(x, p, pc, t);
+	err = kp_tab_set(&x->vm->store, t->t, key, val, x->vm->limits.max_entries);
+	return err ? kp_tab_error(x, p, pc, err, key) : 0;
 }
 
 /* G[i] := v: the global now holds v, and lets go of what it held. */
-static int kp_set_global(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_set_global(struct kp_exec *x, const struct kp_proto *p,
 			 const u32 *pc, u32 i, const struct kp_value *val)
 {
-	struct kp_value v = *val;
+	int err = kp_vm_set_global(x->vm, i, val);
 
-	if (v.type == KP_TSORT)
-		return kp_tab_error(vm, p, pc, KP_TAB_EVAL, val);
-	if (!kp_value_hold(&vm->store, &v))
-		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, val);
-	kp_value_release(&vm->store, &vm->globals[i]);
-	vm->globals[i] = v;
-	return 0;
+	return err ? kp_tab_error(x, p, pc, err, val) : 0;
 }
 
 /* A new table; tables are numbered in creation order for print. */
-static int kp_new_table(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_new_table(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, struct kp_value *a, u32 narr, u32 nrec)
 {
-	struct kp_tab *t = kp_tab_new(&vm->store, narr, nrec,
-				      ++vm->next_table_id);
+	struct kp_tab *t = kp_tab_new(&x->vm->store, narr, nrec,
+				      kp_atomic_inc_return(&x->vm->next_table_id));
 
 	if (!t)
-		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, a);
+		return kp_tab_error(x, p, pc, KP_TAB_ENOMEM, a);
 	*a = kp_tabv(t);
 	return 0;
 }
 
-/*
- * `<<<`: fold the number v into the aggregation in *cur (a table slot
- * read as cur, or a global).  When cur is nil a new aggregation is made
- * and stored by store(); anything else there is an error.
- */
-static int kp_agg_fold(struct kp_vm *vm, const struct kp_proto *p,
-		       const u32 *pc, const struct kp_value *cur,
-		       const struct kp_value *v, struct kp_agg **made)
+/* ADDT .. SHRT: t[key] op= v in one step; op is ADD .. SHR. */
+static int kp_arith_table(struct kp_exec *x, const struct kp_proto *p,
+			  const u32 *pc, const struct kp_value *t,
+			  const struct kp_value *key, const struct kp_value *v,
+			  u32 op)
 {
-	struct kp_agg *a;
-
-	*made = NULL;
-	if (v->type != KP_TNUM)
-		return kp_vm_error(vm, p, pc, "attempt to aggregate a %s value (<<< takes numbers)",
-				   kp_type_name(v->type));
-	if (cur->type == KP_TAGG) {
-		kp_agg_add(cur->agg, v->n);
-		return 0;
-	}
-	if (cur->type != KP_TNIL)
-		return kp_vm_error(vm, p, pc, "attempt to aggregate into a %s value (<<< needs an aggregation or nil)",
-				   kp_type_name(cur->type));
-	a = kp_agg_new(&vm->store);
-	if (!a)
-		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, v);
-	kp_agg_add(a, v->n);
-	*made = a;
-	return 0;
-}
-
-/* AGGT: t[key] <<< v. */
-static int kp_agg_table(struct kp_vm *vm, const struct kp_proto *p,
-			const u32 *pc, const struct kp_value *t,
-			const struct kp_value *key, const struct kp_value *v)
-{
-	struct kp_value cur, nv;
-	struct kp_agg *made;
+	struct kp_value bad;
 	int err;
 
 	if (t->type != KP_TTAB)
-		return kp_index_error(vm, p, pc, t);
-	err = kp_tab_get(t->t, key, &cur);
+		return kp_index_error(x, p, pc, t);
+	err = kp_tab_arith(&x->vm->store, t->t, key, op, v,
+			   x->vm->limits.max_entries, &bad);
+	if (err == KP_TAB_EARITH)
+		return kp_arith_error(x, p, pc, &bad, &bad);
+	if (err == KP_TAB_EDIV0)
+		return kp_vm_error(x, p, pc, "divide by zero");
+	return err ? kp_tab_error(x, p, pc, err, key) : 0;
+}
+
+/* `<<<` takes numbers. */
+static int kp_agg_value(struct kp_exec *x, const struct kp_proto *p,
+			const u32 *pc, const struct kp_value *v)
+{
+	if (v->type == KP_TNUM)
+		return 0;
+	return kp_vm_error(x, p, pc, "attempt to aggregate a %s value (<<< takes numbers)",
+			   kp_type_name(v->type));
+}
+
+/* AGGT: t[key] <<< v, in one step under the table's lock. */
+static int kp_agg_table(struct kp_exec *x, const struct kp_proto *p,
+			const u32 *pc, const struct kp_value *t,
+			const struct kp_value *key, const struct kp_value *v)
+{
+	struct kp_value bad;
+	int err;
+
+	if (t->type != KP_TTAB)
+		return kp_index_error(x, p, pc, t);
+	err = kp_agg_value(x, p, pc, v);
 	if (err)
-		return kp_tab_error(vm, p, pc, err, key);
-	err = kp_agg_fold(vm, p, pc, &cur, v, &made);
-	if (err || !made)
 		return err;
-	nv = kp_aggv(made);
-	return kp_set_table(vm, p, pc, t, key, &nv);
+	err = kp_tab_agg(&x->vm->store, t->t, key, v->n,
+			 x->vm->limits.max_entries, &bad);
+	if (err == KP_TAB_EAGG)
+		return kp_tab_error(x, p, pc, err, &bad);
+	return err ? kp_tab_error(x, p, pc, err, key) : 0;
 }
 
 /* AGGG: G[i] <<< v. */
-static int kp_agg_global(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_agg_global(struct kp_exec *x, const struct kp_proto *p,
 			 const u32 *pc, u32 i, const struct kp_value *v)
 {
-	struct kp_value nv;
-	struct kp_agg *made;
-	int err = kp_agg_fold(vm, p, pc, &vm->globals[i], v, &made);
+	struct kp_value bad;
+	int err = kp_agg_value(x, p, pc, v);
 
-	if (err || !made)
+	if (err)
 		return err;
-	nv = kp_aggv(made);
-	return kp_set_global(vm, p, pc, i, &nv);
+	err = kp_vm_agg_global(x->vm, i, v->n, &bad);
+	if (err == KP_TAB_EAGG)
+		return kp_tab_error(x, p, pc, err, &bad);
+	return err ? kp_tab_error(x, p, pc, err, v) : 0;
 }
 
 /* TFORLOOP: 1 after loading the next entry into f[2], f[3]; 0 at the end. */
-static int kp_tab_step(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_tab_step(struct kp_exec *x, const struct kp_proto *p,
 		       const u32 *pc, struct kp_value *f)
 {
 	u32 pos;
+	int ret;
 
 	if (f[0].type != KP_TTAB)
-		return kp_vm_error(vm, p, pc, "pairs: expects a table, got %s",
+		return kp_vm_error(x, p, pc, "pairs: expects a table, got %s",
 				   kp_type_name(f[0].type));
 	if (f[1].type != KP_TNUM || f[1].n < 0 || f[1].n > U32_MAX)
-		return kp_vm_error(vm, p, pc, "TFORLOOP: bad position");
+		return kp_vm_error(x, p, pc, "TFORLOOP: bad position");
 	pos = (u32)f[1].n;
-	if (!kp_tab_next(f[0].t, &pos, &f[2], &f[3]))
-		return 0;
+	ret = kp_tab_next(&x->vm->store, f[0].t, &pos, &f[2], &f[3]);
+	if (ret <= 0)
+		return ret ? KP_EXEC_DROP : 0;
 	f[1] = kp_num(pos);
 	return 1;
 }
@@ -301,7 +302,7 @@ static void kp_frame_init(struct kp_value *base, u32 nargs,
  * until the index passes `last` would wrap around near the ends of the
  * number range and never stop.
  */
-static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_for_prep(struct kp_exec *x, const struct kp_proto *p,
 		       const u32 *pc, struct kp_value *f)
 {
 	static const char *const what[3] = { "initial value", "limit", "step" };
@@ -311,13 +312,13 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 
 	for (i = 0; i < 3; i++)
 		if (f[i].type != KP_TNUM)
-			return kp_vm_error(vm, p, pc, "'for' %s must be a number, not a %s",
+			return kp_vm_error(x, p, pc, "'for' %s must be a number, not a %s",
 					   what[i], kp_type_name(f[i].type));
 	first = f[0].n;
 	last = f[1].n;
 	step = f[2].n;
 	if (step == 0)
-		return kp_vm_error(vm, p, pc, "'for' step is zero");
+		return kp_vm_error(x, p, pc, "'for' step is zero");
 	if (step > 0 ? first > last : first < last)
 		return 1;
 	if (step > 0)
@@ -338,7 +339,7 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 	do {								\
 		const struct kp_value *b = &RB, *c = &RC;		\
 		if (unlikely(b->type != KP_TNUM || c->type != KP_TNUM)) { \
-			ret = kp_arith_error(vm, p, pc, b, c);		\
+			ret = kp_arith_error(x, p, pc, b, c);		\
 			goto out;					\
 		}							\
 		RA = kp_num(expr);					\
@@ -347,17 +348,24 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 #define KP_DIVISION(fn)							\
 	do {								\
 		if (RB.type == KP_TNUM && RC.type == KP_TNUM && RC.n == 0) { \
-			ret = kp_vm_error(vm, p, pc, "divide by zero");	\
+			ret = kp_vm_error(x, p, pc, "divide by zero");	\
 			goto out;					\
 		}							\
 		KP_ARITH(fn(b->n, c->n));				\
+	} while (0)
+
+#define KP_ARITH_TABLE(op)						\
+	do {								\
+		ret = kp_arith_table(x, p, pc, &RA, &RB, &RC, KTAP_OP_##op); \
+		if (ret)						\
+			goto out;					\
 	} while (0)
 
 #define KP_ORDER(test)							\
 	do {								\
 		int r = kp_compare(&RB, &RC);				\
 		if (unlikely(r == -2)) {				\
-			ret = kp_vm_error(vm, p, pc, "attempt to compare %s with %s", \
+			ret = kp_vm_error(x, p, pc, "attempt to compare %s with %s", \
 					  kp_type_name(RB.type),	\
 					  kp_type_name(RC.type));	\
 			goto out;					\
@@ -367,15 +375,16 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 
 /*
  * Count the instruction against the budget (and now and then let the
- * host reschedule or stop us), fetch it, jump to it.
+ * host reschedule or stop us: yield is NULL in probe context), fetch
+ * it, jump to it.
  */
 #define KP_NEXT()							\
 	do {								\
 		if (unlikely(--budget == 0))				\
 			goto insn_limit;				\
 		if (unlikely((budget & (KP_YIELD_INTERVAL - 1)) == 0) && \
-		    vm->host.yield) {					\
-			ret = vm->host.yield(vm->host.ctx);		\
+		    yield) {						\
+			ret = yield(x->vm->host.ctx);			\
 			if (ret)					\
 				goto out;				\
 		}							\
@@ -388,20 +397,21 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
  * value stack.  pc always points at the instruction after the one being
  * executed, which is what jumps are relative to and what kp_vm_error()
  * uses to find the source line.  p, k, pc and regs describe the function
- * running now; depth counts the calls below it in vm->frames.
+ * running now; depth counts the calls below it in x->frames.
  */
-int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
+int kp_interp(struct kp_exec *x, const struct kp_proto *p)
 {
 	/* Indexed by opcode: the include file lists them in that order. */
 	static const void *const kp_dispatch[KTAP_OP__COUNT] __annotate_jump_table = {
 #define KTAP_OP(name, a, b, c) (&&op_##name),
 #include "../uapi/ktap_opcodes.h"
 	};
-	struct kp_value *regs = vm->stack;
+	struct kp_value *regs = x->stack;
 	struct kp_value *k = p->consts;
 	const u32 *pc = p->code;
-	u64 budget = vm->limits.max_insns + 1;
-	struct kp_value result, *loop, *global;
+	u64 budget = x->vm->limits.max_insns + 1;
+	int (*yield)(void *ctx) = x->probe ? NULL : x->vm->host.yield;
+	struct kp_value result, *loop;
 	struct kp_frame *frame;
 	u32 depth = 0;
 	u32 insn;
@@ -425,16 +435,11 @@ op_LOADB:
 	RA = kp_bool(KTAP_INSN_B(insn) != 0);
 	KP_NEXT();
 op_GETG:
-	RA = vm->globals[KTAP_INSN_BX(insn)];
+	RA = kp_vm_get_global(x->vm, KTAP_INSN_BX(insn));
 	KP_NEXT();
 op_SETG:
-	/* nil, booleans and numbers own nothing: no hold, no release. */
-	global = &vm->globals[KTAP_INSN_BX(insn)];
-	if (likely(RA.type < KP_TSTR && global->type < KP_TSTR)) {
-		*global = RA;
-		KP_NEXT();
-	}
-	ret = kp_set_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
+	/* Under the globals' lock: another CPU may write it too. */
+	ret = kp_set_global(x, p, pc, KTAP_INSN_BX(insn), &RA);
 	if (ret)
 		goto out;
 	KP_NEXT();
@@ -469,7 +474,7 @@ op_SHR:
 	KP_ARITH(kp_arith_shr(b->n, c->n));
 	KP_NEXT();
 op_CONCAT:
-	ret = kp_concat(vm, p, pc, &RA, &RB, &RC);
+	ret = kp_concat(x, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
@@ -487,14 +492,14 @@ op_LE:
 	KP_NEXT();
 op_NEG:
 	if (unlikely(RB.type != KP_TNUM)) {
-		ret = kp_arith_error(vm, p, pc, &RB, &RB);
+		ret = kp_arith_error(x, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num(kp_arith_neg(RB.n));
 	KP_NEXT();
 op_BNOT:
 	if (unlikely(RB.type != KP_TNUM)) {
-		ret = kp_arith_error(vm, p, pc, &RB, &RB);
+		ret = kp_arith_error(x, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num(~RB.n);
@@ -514,7 +519,7 @@ op_JMPT:
 		pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
 op_CALLB:
-	ret = kp_builtin_call(vm, p, pc, KTAP_INSN_B(insn), &RA,
+	ret = kp_builtin_call(x, p, pc, KTAP_INSN_B(insn), &RA,
 			      &regs[KTAP_INSN_A(insn) + 1], KTAP_INSN_C(insn));
 	if (ret)
 		goto out;
@@ -523,19 +528,19 @@ op_RET:
 	result = kp_nil();
 	goto leave;
 op_FUNC:
-	RA = kp_funcv(&vm->chunk.protos[KTAP_INSN_BX(insn)]);
+	RA = kp_funcv(&x->vm->chunk.protos[KTAP_INSN_BX(insn)]);
 	KP_NEXT();
 op_CALL:
 	if (unlikely(RA.type != KP_TFUNC)) {
-		ret = kp_vm_error(vm, p, pc, "attempt to call a %s value",
+		ret = kp_vm_error(x, p, pc, "attempt to call a %s value",
 				  kp_type_name(RA.type));
 		goto out;
 	}
 	/* The second test cannot fail (see kp_vm_alloc_stack()); cheap insurance. */
-	if (unlikely(depth == vm->limits.max_depth ||
-		     &RA + 1 + RA.fn->nregs > vm->stack_end))
+	if (unlikely(depth == x->vm->limits.max_depth ||
+		     &RA + 1 + RA.fn->nregs > x->stack_end))
 		goto stack_overflow;
-	frame = &vm->frames[depth++];
+	frame = &x->frames[depth++];
 	frame->proto = p;
 	frame->pc = pc;
 	frame->regs = regs;
@@ -549,7 +554,7 @@ op_RET1:
 	result = RA;
 	goto leave;
 op_FORPREP:
-	ret = kp_for_prep(vm, p, pc, &RA);
+	ret = kp_for_prep(x, p, pc, &RA);
 	if (ret < 0)
 		goto out;
 	if (ret)
@@ -564,7 +569,7 @@ op_FORLOOP:
 	loop = &RA;
 	if (unlikely(loop[0].type != KP_TNUM || loop[1].type != KP_TNUM ||
 		     loop[2].type != KP_TNUM)) {
-		ret = kp_vm_error(vm, p, pc, "FORLOOP without FORPREP");
+		ret = kp_vm_error(x, p, pc, "FORLOOP without FORPREP");
 		goto out;
 	}
 	if (loop[1].n) {
@@ -575,27 +580,27 @@ op_FORLOOP:
 	}
 	KP_NEXT();
 op_NEWTAB:
-	ret = kp_new_table(vm, p, pc, &RA, KTAP_INSN_B(insn), KTAP_INSN_C(insn));
+	ret = kp_new_table(x, p, pc, &RA, KTAP_INSN_B(insn), KTAP_INSN_C(insn));
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_GETT:
-	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, false);
+	ret = kp_get_table(x, p, pc, &RA, &RB, &RC, false);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_GETT0:
-	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, true);
+	ret = kp_get_table(x, p, pc, &RA, &RB, &RC, true);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_SETT:
-	ret = kp_set_table(vm, p, pc, &RA, &RB, &RC);
+	ret = kp_set_table(x, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_TFORLOOP:
-	ret = kp_tab_step(vm, p, pc, &RA);
+	ret = kp_tab_step(x, p, pc, &RA);
 	if (ret < 0)
 		goto out;
 	if (ret)
@@ -603,7 +608,7 @@ op_TFORLOOP:
 	ret = 0;
 	KP_NEXT();
 op_SORTSTEP:
-	ret = kp_sort_step(vm, p, pc, &RA);
+	ret = kp_sort_step(x, p, pc, &RA);
 	if (ret < 0)
 		goto out;
 	if (ret)
@@ -611,20 +616,50 @@ op_SORTSTEP:
 	ret = 0;
 	KP_NEXT();
 op_AGGT:
-	ret = kp_agg_table(vm, p, pc, &RA, &RB, &RC);
+	ret = kp_agg_table(x, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_AGGG:
-	ret = kp_agg_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
+	ret = kp_agg_global(x, p, pc, KTAP_INSN_BX(insn), &RA);
 	if (ret)
 		goto out;
+	KP_NEXT();
+op_ADDT:
+	KP_ARITH_TABLE(ADD);
+	KP_NEXT();
+op_SUBT:
+	KP_ARITH_TABLE(SUB);
+	KP_NEXT();
+op_MULT:
+	KP_ARITH_TABLE(MUL);
+	KP_NEXT();
+op_DIVT:
+	KP_ARITH_TABLE(DIV);
+	KP_NEXT();
+op_MODT:
+	KP_ARITH_TABLE(MOD);
+	KP_NEXT();
+op_BANDT:
+	KP_ARITH_TABLE(BAND);
+	KP_NEXT();
+op_BORT:
+	KP_ARITH_TABLE(BOR);
+	KP_NEXT();
+op_BXORT:
+	KP_ARITH_TABLE(BXOR);
+	KP_NEXT();
+op_SHLT:
+	KP_ARITH_TABLE(SHL);
+	KP_NEXT();
+op_SHRT:
+	KP_ARITH_TABLE(SHR);
 	KP_NEXT();
 leave:
 	/* A return: to the caller's frame, or out of the invocation. */
 	if (!depth)
 		goto out;
-	frame = &vm->frames[--depth];
+	frame = &x->frames[--depth];
 	regs[-1] = result;	/* the caller's CALL register */
 	p = frame->proto;
 	pc = frame->pc;
@@ -632,12 +667,17 @@ leave:
 	k = p->consts;
 	KP_NEXT();
 stack_overflow:
-	ret = kp_vm_error(vm, p, pc, "stack overflow (more than %u nested calls); raise the limit with --max-depth",
-			  vm->limits.max_depth);
+	ret = kp_vm_error(x, p, pc, "stack overflow (more than %u nested calls); raise the limit with --max-depth",
+			  x->vm->limits.max_depth);
 	goto out;
 insn_limit:
-	ret = kp_vm_error(vm, p, pc, "instruction limit exceeded (%llu); raise it with --max-insns",
-			  (unsigned long long)vm->limits.max_insns);
+	ret = kp_vm_error(x, p, pc, "instruction limit exceeded (%llu); raise it with --max-insns",
+			  (unsigned long long)x->vm->limits.max_insns);
 out:
+	if (unlikely(ret == KP_EXEC_RETRY)) {	/* the pool grew: again */
+		ret = 0;
+		pc--;
+		KP_NEXT();
+	}
 	return ret;
 }
