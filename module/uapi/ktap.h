@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		3
+#define KTAP_ABI_MINOR		4
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -253,7 +253,7 @@ enum ktap_builtin {
 
 /* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
 #define KTAP_BIF_MINOR(id)	\
-	((id) >= KTAP_BIF_COUNT ? 3 : (id) >= KTAP_BIF_DELETE ? 2 :	\
-	 (id) >= KTAP_BIF_PRINTF ? 1 : 0)
+	((id) >= KTAP_BIF_STACK ? 4 : (id) >= KTAP_BIF_COUNT ? 3 :	\
+	 (id) >= KTAP_BIF_DELETE ? 2 : (id) >= KTAP_BIF_PRINTF ? 1 : 0)
 
 #endif /* _UAPI_KTAP_H */
