@@ -14,7 +14,9 @@
 #include <linux/hardirq.h>
 #include <linux/kallsyms.h>
 #include <linux/module.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/task_stack.h>
 #include <linux/stacktrace.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
@@ -50,6 +52,44 @@ u32 kp_host_kstack(u64 *ips, u32 max)
 		}
 		skip += own;
 	}
+}
+
+/*
+ * A frame as the x86-64 ABI lays it out when frame pointers are kept:
+ * the caller's frame pointer, then the return address.
+ */
+struct kp_host_uframe {
+	unsigned long next;
+	unsigned long ret;
+};
+
+u32 kp_host_ustack(u64 *ips, u32 max)
+{
+	struct pt_regs *regs;
+	struct kp_host_uframe f;
+	unsigned long fp;
+	u32 n = 0;
+
+	if (!max || !current->mm || (current->flags & PF_KTHREAD))
+		return 0;
+	regs = task_pt_regs(current);
+	ips[n++] = instruction_pointer(regs);
+	fp = frame_pointer(regs);
+	/*
+	 * Each read goes through copy_from_user_nofault (which also refuses
+	 * in an NMI that came while another mm was loaded); a frame must
+	 * lie above the one before, so a loop ends.
+	 */
+	while (n < max && fp && !(fp & (sizeof(long) - 1))) {
+		if (copy_from_user_nofault(&f, (const void __user *)fp,
+					   sizeof(f)) || !f.ret)
+			break;
+		ips[n++] = f.ret;
+		if (f.next <= fp)
+			break;
+		fp = f.next;
+	}
+	return n;
 }
 
 /*

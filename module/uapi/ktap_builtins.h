@@ -43,5 +43,6 @@ KTAP_BUILTIN(KTIME_NS, "ktime_ns", 0, 0) /* () -> monotonic clock, ns */
 KTAP_BUILTIN(NUM_CPUS, "num_cpus", 0, 0) /* () -> online CPUs */
 KTAP_BUILTIN(ARCH, "arch", 0, 0)	/* () -> machine, e.g. "x86_64" */
 KTAP_BUILTIN(KERNEL_V, "kernel_v", 0, 0) /* () -> kernel release (uname -r) */
+KTAP_BUILTIN(USTACK, "ustack", 0, 1)	/* ([depth]) -> the user backtrace, raw */
 
 #undef KTAP_BUILTIN

@@ -45,18 +45,33 @@ static int kp_ctx_count(struct kp_vm *vm, const struct kp_proto *p,
 	return 0;
 }
 
-/* stack([depth]): the kernel backtrace here, innermost frame first. */
-int kp_bif_STACK(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
-		 struct kp_value *ret, const struct kp_value *args, u32 nargs)
+/* stack([depth]) and ustack([depth]): innermost frame first. */
+static int kp_ctx_stack(struct kp_vm *vm, const struct kp_proto *p,
+			const u32 *pc, const char *fn, bool user,
+			struct kp_value *ret, const struct kp_value *args,
+			u32 nargs)
 {
 	u32 depth;
-	int err = kp_ctx_count(vm, p, pc, "stack", "depth", "", args, nargs, 0,
+	int err = kp_ctx_count(vm, p, pc, fn, "depth", "", args, nargs, 0,
 			       KP_STACK_DEFAULT_DEPTH, KP_STACK_MAX_DEPTH,
 			       &depth);
 
 	if (err)
 		return err;
-	return kp_stack_capture(vm, p, pc, "stack", depth, ret);
+	return kp_stack_capture(vm, p, pc, fn, user, depth, ret);
+}
+
+int kp_bif_STACK(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+		 struct kp_value *ret, const struct kp_value *args, u32 nargs)
+{
+	return kp_ctx_stack(vm, p, pc, "stack", false, ret, args, nargs);
+}
+
+/* ustack([depth]): raw user addresses; names are issue 5's (ELF). */
+int kp_bif_USTACK(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+		  struct kp_value *ret, const struct kp_value *args, u32 nargs)
+{
+	return kp_ctx_stack(vm, p, pc, "ustack", true, ret, args, nargs);
 }
 
 /*

@@ -253,6 +253,13 @@ static inline void kp_unlock(struct kp_lock *l)
 u32 kp_host_kstack(u64 *ips, u32 max);
 
 /*
+ * The current task's user backtrace: its user instruction pointer, then
+ * the return addresses a frame-pointer walk finds (code built without
+ * frame pointers ends it early), up to max; 0 in a kernel thread.
+ */
+u32 kp_host_ustack(u64 *ips, u32 max);
+
+/*
  * The kernel symbol at addr into buf (size bytes, NUL-terminated,
  * truncated to fit): its name, or with frame set "name+0xoff/0xsize"
  * (and " [module]") as backtraces show a return address.  Returns the

@@ -9,12 +9,14 @@
  * both VMs: memory reads are reads of this process's own memory through
  * process_vm_readv(), which fails instead of faulting, so a bad address
  * gives nil as in the kernel; clocks, CPUs and uname are the machine's;
- * and the "kernel" backtrace is a fixed three-frame one of a made-up
- * kernel text (uvm_kernel_text below), whose symbols ksym() knows.
+ * the user backtrace is this process's own; and the "kernel" backtrace
+ * is a fixed three-frame one of a made-up kernel text (uvm_kernel_text
+ * below), whose symbols ksym() knows.
  */
 #ifndef __KERNEL__
 
 #define _GNU_SOURCE
+#include <execinfo.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -49,6 +51,21 @@ u32 kp_host_kstack(u64 *ips, u32 max)
 	for (i = 0; i < max && i < sizeof(frames) / sizeof(frames[0]); i++)
 		ips[i] = frames[i];
 	return i;
+}
+
+/*
+ * The real user backtrace of this process, as glibc's backtrace()
+ * finds it, innermost first (backtrace's own caller included).
+ */
+u32 kp_host_ustack(u64 *ips, u32 max)
+{
+	void *buf[64];
+	int n, i;
+
+	n = backtrace(buf, max < 64 ? (int)max : 64);
+	for (i = 0; i < n; i++)
+		ips[i] = (u64)(uintptr_t)buf[i];
+	return n > 0 ? (u32)n : 0;
 }
 
 u32 kp_host_ksym(u64 addr, bool frame, char *buf, u32 size)

@@ -10,7 +10,7 @@
 #include "str.h"
 
 int kp_stack_capture(struct kp_vm *vm, const struct kp_proto *p,
-		     const u32 *pc, const char *fn, u32 depth,
+		     const u32 *pc, const char *fn, bool user, u32 depth,
 		     struct kp_value *ret)
 {
 	struct kp_str *s;
@@ -20,7 +20,10 @@ int kp_stack_capture(struct kp_vm *vm, const struct kp_proto *p,
 	if (err)
 		return err;
 	/* Scratch memory is 8-aligned, and data[] lies 8-aligned in it. */
-	n = kp_host_kstack((u64 *)(void *)s->data, depth);
+	if (user)
+		n = kp_host_ustack((u64 *)(void *)s->data, depth);
+	else
+		n = kp_host_kstack((u64 *)(void *)s->data, depth);
 	s->len = n * sizeof(u64);
 	s->data[s->len] = '\0';
 	*ret = kp_stackv(s);

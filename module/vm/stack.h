@@ -19,12 +19,13 @@ static inline u32 kp_stack_depth(const struct kp_str *s)
 }
 
 /*
- * The backtrace of the running code, at most depth frames, as a new
- * temporary stack value in *ret; a runtime error (returned) for fn when
- * the scratch is full.
+ * The kernel backtrace of the running code (or with user set the
+ * current task's user one), at most depth frames, as a new temporary
+ * stack value in *ret; a runtime error (returned) for fn when the
+ * scratch is full.
  */
 int kp_stack_capture(struct kp_vm *vm, const struct kp_proto *p,
-		     const u32 *pc, const char *fn, u32 depth,
+		     const u32 *pc, const char *fn, bool user, u32 depth,
 		     struct kp_value *ret);
 
 /*
