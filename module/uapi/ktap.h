@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		4
+#define KTAP_ABI_MINOR		5
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -238,7 +238,7 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_ADDT ? 4 : (op) >= KTAP_OP_AGGT ? 3 :	\
+	((op) >= KTAP_OP_ADDT ? 5 : (op) >= KTAP_OP_AGGT ? 3 :	\
 	 (op) >= KTAP_OP_NEWTAB ? 2 : (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*
@@ -253,7 +253,7 @@ enum ktap_builtin {
 
 /* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
 #define KTAP_BIF_MINOR(id)	\
-	((id) >= KTAP_BIF_COUNT ? 3 : (id) >= KTAP_BIF_DELETE ? 2 :	\
-	 (id) >= KTAP_BIF_PRINTF ? 1 : 0)
+	((id) >= KTAP_BIF_STACK ? 4 : (id) >= KTAP_BIF_COUNT ? 3 :	\
+	 (id) >= KTAP_BIF_DELETE ? 2 : (id) >= KTAP_BIF_PRINTF ? 1 : 0)
 
 #endif /* _UAPI_KTAP_H */

@@ -20,13 +20,6 @@
 /* The scratch arena of each context; more is borrowed from the pool. */
 #define KP_SCRATCH_ARENA	(16 * 1024)
 
-#ifndef __KERNEL__
-/* The user-space host's CPUs (port.h). */
-u32 kp_port_ncpus = 1;
-__thread u32 kp_port_cpu;
-__thread bool kp_port_nmi;
-#endif
-
 /*
  * The value stack for max_depth calls.  The top level's frame starts at
  * the bottom; the verifier proved a CALL's registers A..A+B lie in the

@@ -106,7 +106,7 @@ void kp_value_release(struct kp_store *st, const struct kp_value *v);
 /* Whether storing or dropping v involves the pool (hold/release). */
 static inline bool kp_value_owns(const struct kp_value *v)
 {
-	return (v->type == KP_TSTR && v->s->home != KP_STR_CONST) ||
+	return (kp_type_has_bytes(v->type) && v->s->home != KP_STR_CONST) ||
 	       v->type == KP_TTAB || v->type == KP_TAGG;
 }
 
