@@ -153,8 +153,8 @@ static int kp_check_abi(int fd, const struct kp_run_options *opts)
 			v.package_version, v.abi_major, v.abi_minor);
 		return -1;
 	}
-	if (opts->limits.output_size && v.abi_minor < 4) {
-		fprintf(stderr, "ktap: -B needs ktapvm ABI 1.4 or newer, but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
+	if (opts->limits.output_size && v.abi_minor < 5) {
+		fprintf(stderr, "ktap: -B needs ktapvm ABI 1.5 or newer, but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
 			v.package_version, v.abi_major, v.abi_minor);
 		return -1;
 	}

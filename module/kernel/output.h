@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A session's output channel: one ring per possible CPU (output_ring.h)
+ * A session's output channel: one ring per online CPU (output_ring.h)
  * written by the VM wherever it runs, drained by read()/poll() in time
  * order.
  *

@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		4
+#define KTAP_ABI_MINOR		5
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -50,13 +50,13 @@ struct ktap_limits {
 	__u32 max_string;	/* bytes in one string value */
 	__u32 max_depth;	/* nested script function calls (ABI 1.1) */
 	__u32 max_entries;	/* entries of one table (ABI 1.2) */
-	__u32 output_size;	/* bytes of output ring per CPU (ABI 1.4) */
+	__u32 output_size;	/* bytes of output ring per CPU (ABI 1.5) */
 };
 
 /*
  * output_size: rounded up to a power of two; at least KTAP_OUTPUT_SIZE_MIN
  * (room for the largest record), at most the module's ceiling (parameter
- * output_size).  The rings are allocated at LOAD, one per possible CPU.
+ * output_size).  The rings are allocated at LOAD, one per online CPU.
  */
 #define KTAP_OUTPUT_SIZE_MIN		(8U << 10)
 #define KTAP_OUTPUT_SIZE_DEFAULT	(256U << 10)
@@ -270,7 +270,7 @@ enum ktap_builtin {
 
 /* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
 #define KTAP_BIF_MINOR(id)	\
-	((id) >= KTAP_BIF_COUNT ? 3 : (id) >= KTAP_BIF_DELETE ? 2 :	\
-	 (id) >= KTAP_BIF_PRINTF ? 1 : 0)
+	((id) >= KTAP_BIF_STACK ? 4 : (id) >= KTAP_BIF_COUNT ? 3 :	\
+	 (id) >= KTAP_BIF_DELETE ? 2 : (id) >= KTAP_BIF_PRINTF ? 1 : 0)
 
 #endif /* _UAPI_KTAP_H */
