@@ -724,7 +724,7 @@ static unsigned compound_operand(struct kp_gen *g, struct kp_ast_node *s)
 
 /*
  * The opcodes that do t[k] op= e in one step under the table's lock,
- * so that probes on several CPUs lose no update (ABI 1.5); 0 for ..=,
+ * so that probes on several CPUs lose no update (ABI 1.6); 0 for ..=,
  * which allocates and stays a read and a write.
  */
 static const unsigned char kp_gen_table_ops[KP_BIN__COUNT] = {

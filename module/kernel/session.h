@@ -21,6 +21,8 @@ struct kp_ceilings {
 
 extern struct kp_ceilings kp_ceilings;
 
+/* Process-context output waits for the reader (module parameter). */
+extern bool kp_output_wait;
 /*
  * The pool of the session closed last, read back through read-only
  * module parameters (last_pool_objects ...) by the kernel tests: a

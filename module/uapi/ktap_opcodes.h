@@ -84,7 +84,7 @@ KTAP_OP(SORTSTEP, FOR, JMP,  NONE)	/* sort R[A] on; when done: pc += sBx */
 KTAP_OP(AGGT,    REG,  REG,  REG)	/* R[A][R[B]] <<< R[C] */
 KTAP_OP(AGGG,    REG,  GBL,  NONE)	/* G[Bx] <<< R[A] */
 /*
- * ABI 1.5: t[k] op= v as one step under the table's lock, so updates
+ * ABI 1.6: t[k] op= v as one step under the table's lock, so updates
  * from several CPUs at once are never lost.  A missing element counts
  * as 0 (the counter idiom); an element or R[C] that is not a number, or
  * a zero divisor, is a runtime error and leaves the element as it was.

@@ -161,21 +161,6 @@ static int kp_bif_SPRINTF(struct kp_exec *x, const struct kp_proto *p,
 	return 0;
 }
 
-/* A new string holding len bytes of text, for fn. */
-static int kp_bif_string(struct kp_exec *x, const struct kp_proto *p,
-			 const u32 *pc, const char *fn, struct kp_value *ret,
-			 const char *text, u32 len)
-{
-	struct kp_str *s;
-	int err = kp_str_make(x, p, pc, fn, len, &s);
-
-	if (err)
-		return err;
-	memcpy(s->data, text, len);
-	*ret = kp_strv(s);
-	return 0;
-}
-
 /* tostring(stack): its text, measured first, as sprintf does. */
 static int kp_bif_stack_string(struct kp_exec *x, const struct kp_proto *p,
 			       const u32 *pc, struct kp_value *ret,
@@ -212,7 +197,7 @@ static int kp_bif_TOSTRING(struct kp_exec *x, const struct kp_proto *p,
 	if (args[0].type == KP_TSTACK)
 		return kp_bif_stack_string(x, p, pc, ret, args[0].s);
 	text = kp_str_text(&args[0], num, &len);
-	return kp_bif_string(x, p, pc, "tostring", ret, text, len);
+	return kp_str_result(x, p, pc, "tostring", text, len, ret);
 }
 
 /*
@@ -253,7 +238,7 @@ static int kp_bif_TYPE(struct kp_exec *x, const struct kp_proto *p,
 {
 	const char *name = kp_type_name(args[0].type);
 
-	return kp_bif_string(x, p, pc, "type", ret, name, strlen(name));
+	return kp_str_result(x, p, pc, "type", name, strlen(name), ret);
 }
 
 /* len(s): the length of a string in bytes; len(t): its entry count. */
