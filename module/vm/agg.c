@@ -54,7 +54,7 @@ void kp_agg_add(struct kp_store *st, struct kp_agg *a, s64 v)
 
 	kp_irq_save(flags);
 	cpu = kp_cpu_id();
-	kp_atomic_inc_return(&st->ctxs[cpu].guard);
+	kp_local_inc_return(&st->ctxs[cpu].guard);
 
 	/* nr_cpu_ids does not change while a session runs; be safe anyway. */
 	s = &a->slots[cpu < a->nslots ? cpu : 0];
@@ -65,7 +65,7 @@ void kp_agg_add(struct kp_store *st, struct kp_agg *a, s64 v)
 	s->count++;
 	s->sum = (s64)((u64)s->sum + (u64)v);
 	s->hist[kp_agg_bucket(v)]++;
-	kp_atomic_dec(&st->ctxs[cpu].guard);
+	kp_local_dec(&st->ctxs[cpu].guard);
 	kp_irq_restore(flags);
 }
 

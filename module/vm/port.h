@@ -32,6 +32,7 @@
 #include <linux/irqflags.h>
 #include <linux/preempt.h>
 #include <linux/hardirq.h>
+#include <asm/local.h>
 
 static inline void *kp_zalloc(size_t size)
 {
@@ -114,6 +115,17 @@ typedef atomic64_t kp_atomic64_t;
 #define kp_atomic64_set(a, v)		atomic64_set(a, v)
 #define kp_atomic64_inc(a)		atomic64_inc(a)
 #define kp_atomic64_inc_return(a)	atomic64_inc_return(a)
+#define kp_atomic_set_release(a, v)	atomic_set_release(a, v)
+
+/*
+ * A counter only its own CPU changes (the recursion guard): interrupts
+ * may nest on it but always put back what they took, so no bus lock.
+ */
+typedef local_t kp_local_t;
+#define kp_local_set(l, v)		local_set(l, v)
+#define kp_local_read(l)		local_read(l)
+#define kp_local_inc_return(l)		local_inc_return(l)
+#define kp_local_dec(l)			local_dec(l)
 #define kp_smp_mb()			smp_mb()
 #define kp_smp_rmb()			smp_rmb()
 #define kp_smp_wmb()			smp_wmb()
@@ -296,6 +308,24 @@ typedef struct { s64 v; } kp_atomic64_t;
 #define kp_atomic64_set(a, n)		__atomic_store_n(&(a)->v, n, KP_SC)
 #define kp_atomic64_inc(a)		__atomic_add_fetch(&(a)->v, 1, KP_SC)
 #define kp_atomic64_inc_return(a)	__atomic_add_fetch(&(a)->v, 1, KP_SC)
+#define kp_atomic_set_release(a, n)	\
+	__atomic_store_n(&(a)->v, n, __ATOMIC_RELEASE)
+
+/*
+ * A counter only its own thread ("CPU") changes: relaxed loads and
+ * stores, as cheap as the kernel's local_t and race-free for TSan.
+ */
+typedef struct { long v; } kp_local_t;
+#define kp_local_set(l, n)	__atomic_store_n(&(l)->v, n, __ATOMIC_RELAXED)
+#define kp_local_read(l)	__atomic_load_n(&(l)->v, __ATOMIC_RELAXED)
+static inline long kp_local_inc_return(kp_local_t *l)
+{
+	long n = kp_local_read(l) + 1;
+
+	kp_local_set(l, n);
+	return n;
+}
+#define kp_local_dec(l)		kp_local_set(l, kp_local_read(l) - 1)
 #if defined(__SANITIZE_THREAD__)
 /*
  * ThreadSanitizer has no fences.  Every access the barriers order is an
@@ -314,7 +344,7 @@ typedef struct { s64 v; } kp_atomic64_t;
 #define kp_store_u64(p, n)	__atomic_store_n(p, n, __ATOMIC_RELAXED)
 
 /* No interrupts in user space. */
-#define kp_irq_save(flags)	((void)(flags))
+#define kp_irq_save(flags)	((flags) = 0)
 #define kp_irq_restore(flags)	((void)(flags))
 
 static inline bool kp_in_nmi(void)

@@ -139,7 +139,7 @@ int kp_store_init(struct kp_store *st, u64 first, u64 limit, u32 ncpus)
 	st->ncpus = ncpus;
 	for (i = 0; i <= ncpus; i++) {
 		kp_atomic64_set(&st->ctxs[i].epoch, 0);
-		kp_atomic_set(&st->ctxs[i].guard, 0);
+		kp_local_set(&st->ctxs[i].guard, 0);
 	}
 	kp_atomic64_set(&st->epoch, 1);
 	kp_atomic_set(&st->pending, 0);
@@ -192,10 +192,10 @@ bool kp_lock(struct kp_store *st, struct kp_lock *l, unsigned long *flags)
 
 	kp_irq_save(*flags);
 	cpu = kp_cpu_id();
-	kp_atomic_inc_return(&st->ctxs[cpu].guard);
+	kp_local_inc_return(&st->ctxs[cpu].guard);
 	if (kp_lock_raw(l))
 		return true;
-	kp_atomic_dec(&st->ctxs[cpu].guard);
+	kp_local_dec(&st->ctxs[cpu].guard);
 	kp_irq_restore(*flags);
 	return false;
 }
@@ -204,7 +204,7 @@ void kp_unlock(struct kp_store *st, struct kp_lock *l, unsigned long flags)
 {
 	kp_unlock_raw(l);
 	/* Interrupts are still off: the same CPU as kp_lock(). */
-	kp_atomic_dec(&st->ctxs[kp_cpu_id()].guard);
+	kp_local_dec(&st->ctxs[kp_cpu_id()].guard);
 	kp_irq_restore(flags);
 }
 

@@ -32,7 +32,7 @@ struct kp_store_gen {
  */
 struct kp_store_ctx {
 	kp_atomic64_t epoch;	/* 0: not running; else the epoch it began in */
-	kp_atomic_t guard;	/* CPUs: > 0 while the VM runs or locks here */
+	kp_local_t guard;	/* CPUs: > 0 while the VM runs or locks here */
 } KP_CACHE_ALIGNED;
 
 struct kp_store {

@@ -152,19 +152,19 @@ int kp_vm_run_probe(struct kp_vm *vm, const struct kp_proto *proto,
 		    const void *event)
 {
 	u32 cpu = kp_cpu_id();
-	kp_atomic_t *guard = &vm->store.ctxs[cpu].guard;
+	kp_local_t *guard = &vm->store.ctxs[cpu].guard;
 	struct kp_exec *x = vm->cpus[cpu];
 	int ret;
 
-	if (kp_atomic_inc_return(guard) != 1) {
-		kp_atomic_dec(guard);
+	if (kp_local_inc_return(guard) != 1) {
+		kp_local_dec(guard);
 		kp_atomic64_inc(&vm->dropped);
 		return -EBUSY;
 	}
 	x->event = event;
 	ret = kp_exec_run(x, proto);
 	x->event = NULL;
-	kp_atomic_dec(guard);
+	kp_local_dec(guard);
 	if (ret == KP_EXEC_DROP) {
 		kp_atomic64_inc(&vm->dropped);
 		return -EBUSY;
@@ -187,7 +187,7 @@ u64 kp_vm_dropped(struct kp_vm *vm)
 bool kp_vm_may_sleep(struct kp_vm *vm)
 {
 	u32 cpu = kp_cpu_get();
-	bool idle = !kp_atomic_read(&vm->store.ctxs[cpu].guard);
+	bool idle = !kp_local_read(&vm->store.ctxs[cpu].guard);
 
 	kp_cpu_put();
 	return idle && !kp_in_nmi();
@@ -288,12 +288,11 @@ static void kp_vm_write_global(struct kp_vm *vm, u32 i,
 	u64 w[2];
 
 	memcpy(w, v, sizeof(w));
-	kp_atomic_set(&vm->globals_seq, seq + 1);
+	kp_atomic_set_release(&vm->globals_seq, seq + 1);
 	kp_smp_wmb();
 	kp_store_u64(&g->w[0], w[0]);
 	kp_store_u64(&g->w[1], w[1]);
-	kp_smp_wmb();
-	kp_atomic_set(&vm->globals_seq, seq + 2);
+	kp_atomic_set_release(&vm->globals_seq, seq + 2);
 }
 
 /* globals_lock held: the pool lock too when old or new owns something. */
