@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		3
+#define KTAP_ABI_MINOR		4
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -200,6 +200,10 @@ struct ktap_const_header {
  *   FOR   A: the first of the four registers A..A+3 of a numeric for
  *         loop (index, iterations left, step, the loop variable), of a
  *         table loop (TFORLOOP) or of a sort in progress (SORTSTEP)
+ *   KSC   constant index in an 8-bit field (B or C)       (ABI 1.4)
+ *   KNUM  KSC of an integer constant                       (ABI 1.4)
+ *   KDIV  KNUM of a constant other than 0: a divisor       (ABI 1.4)
+ *   BIT   0 or 1                                           (ABI 1.4)
  */
 enum ktap_operand_mode {
 	KTAP_MODE_NONE,
@@ -213,6 +217,10 @@ enum ktap_operand_mode {
 	KTAP_MODE_ARG,
 	KTAP_MODE_PRO,
 	KTAP_MODE_FOR,
+	KTAP_MODE_KSC,
+	KTAP_MODE_KNUM,
+	KTAP_MODE_KDIV,
+	KTAP_MODE_BIT,
 };
 
 /* The modes that fill the 16-bit Bx field (ABx layout). */
@@ -238,8 +246,8 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_AGGT ? 3 : (op) >= KTAP_OP_NEWTAB ? 2 :	\
-	 (op) >= KTAP_OP_FUNC ? 1 : 0)
+	((op) >= KTAP_OP_ADDK ? 4 : (op) >= KTAP_OP_AGGT ? 3 :		\
+	 (op) >= KTAP_OP_NEWTAB ? 2 : (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*
  * Built-in functions, from the ktap_builtins.h table.  Ids are positions

@@ -366,6 +366,60 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 	} while (0)
 
 /*
+ * Constant-operand arithmetic: the verifier proved K[C] an integer (and
+ * not 0 for DIVK and MODK), so only R[B] is checked.
+ */
+#define KP_ARITHK(fn)							\
+	do {								\
+		const struct kp_value *b = &RB;				\
+		if (unlikely(b->type != KP_TNUM)) {			\
+			ret = kp_arith_error(vm, p, pc, b, b);		\
+			goto out;					\
+		}							\
+		RA = kp_num(fn(b->n, k[KTAP_INSN_C(insn)].n));		\
+	} while (0)
+
+/*
+ * The end of a fused compare: the verifier proved *pc a JMP with an
+ * instruction after it.  Taken when the outcome equals the flag C.
+ */
+#define KP_BRANCH(outcome)						\
+	do {								\
+		if ((outcome) == (bool)KTAP_INSN_C(insn))		\
+			pc += KTAP_INSN_SBX(*pc) + 1;			\
+		else							\
+			pc++;						\
+	} while (0)
+
+/* A fused order test x OP y; numbers take the fast path. */
+#define KP_TORDER(x, y, OP)						\
+	do {								\
+		const struct kp_value *l = (x), *r = (y);		\
+		bool t;							\
+		if (likely(l->type == KP_TNUM && r->type == KP_TNUM)) {	\
+			t = l->n OP r->n;				\
+		} else {						\
+			int c = kp_compare(l, r);			\
+			if (unlikely(c == -2)) {			\
+				ret = kp_vm_error(vm, p, pc, "attempt to compare %s with %s", \
+						  kp_type_name(l->type), \
+						  kp_type_name(r->type)); \
+				goto out;				\
+			}						\
+			t = c OP 0;					\
+		}							\
+		KP_BRANCH(t);						\
+	} while (0)
+
+/* A fused equality test; numbers take the fast path. */
+#define KP_TEQUAL(x, y)							\
+	do {								\
+		const struct kp_value *l = (x), *r = (y);		\
+		KP_BRANCH(l->type == KP_TNUM && r->type == KP_TNUM ?	\
+			  l->n == r->n : kp_equal(l, r));		\
+	} while (0)
+
+/*
  * Count the instruction against the budget (and now and then let the
  * host reschedule or stop us), fetch it, jump to it.
  */
@@ -619,6 +673,46 @@ op_AGGG:
 	ret = kp_agg_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
 	if (ret)
 		goto out;
+	KP_NEXT();
+op_ADDK:
+	KP_ARITHK(kp_arith_add);
+	KP_NEXT();
+op_SUBK:
+	KP_ARITHK(kp_arith_sub);
+	KP_NEXT();
+op_MULK:
+	KP_ARITHK(kp_arith_mul);
+	KP_NEXT();
+op_DIVK:
+	KP_ARITHK(kp_arith_div);
+	KP_NEXT();
+op_MODK:
+	KP_ARITHK(kp_arith_mod);
+	KP_NEXT();
+op_TEQ:
+	KP_TEQUAL(&RA, &RB);
+	KP_NEXT();
+op_TLT:
+	KP_TORDER(&RA, &RB, <);
+	KP_NEXT();
+op_TLE:
+	KP_TORDER(&RA, &RB, <=);
+	KP_NEXT();
+op_TEQK:
+	KP_TEQUAL(&RA, &k[KTAP_INSN_B(insn)]);
+	KP_NEXT();
+op_TLTK:
+	KP_TORDER(&RA, &k[KTAP_INSN_B(insn)], <);
+	KP_NEXT();
+op_TLEK:
+	KP_TORDER(&RA, &k[KTAP_INSN_B(insn)], <=);
+	KP_NEXT();
+op_TGTK:
+	/* R > K as K < R: an error names the types as a > b always has */
+	KP_TORDER(&k[KTAP_INSN_B(insn)], &RA, <);
+	KP_NEXT();
+op_TGEK:
+	KP_TORDER(&k[KTAP_INSN_B(insn)], &RA, <=);
 	KP_NEXT();
 leave:
 	/* A return: to the caller's frame, or out of the invocation. */
