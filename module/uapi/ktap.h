@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		4
+#define KTAP_ABI_MINOR		5
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -200,10 +200,10 @@ struct ktap_const_header {
  *   FOR   A: the first of the four registers A..A+3 of a numeric for
  *         loop (index, iterations left, step, the loop variable), of a
  *         table loop (TFORLOOP) or of a sort in progress (SORTSTEP)
- *   KSC   constant index in an 8-bit field (B or C)       (ABI 1.4)
- *   KNUM  KSC of an integer constant                       (ABI 1.4)
- *   KDIV  KNUM of a constant other than 0: a divisor       (ABI 1.4)
- *   BIT   0 or 1                                           (ABI 1.4)
+ *   KSC   constant index in an 8-bit field (B or C)       (ABI 1.5)
+ *   KNUM  KSC of an integer constant                       (ABI 1.5)
+ *   KDIV  KNUM of a constant other than 0: a divisor       (ABI 1.5)
+ *   BIT   0 or 1                                           (ABI 1.5)
  */
 enum ktap_operand_mode {
 	KTAP_MODE_NONE,
@@ -246,7 +246,7 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_ADDK ? 4 : (op) >= KTAP_OP_AGGT ? 3 :		\
+	((op) >= KTAP_OP_ADDK ? 5 : (op) >= KTAP_OP_AGGT ? 3 :		\
 	 (op) >= KTAP_OP_NEWTAB ? 2 : (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*
@@ -261,7 +261,7 @@ enum ktap_builtin {
 
 /* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
 #define KTAP_BIF_MINOR(id)	\
-	((id) >= KTAP_BIF_COUNT ? 3 : (id) >= KTAP_BIF_DELETE ? 2 :	\
-	 (id) >= KTAP_BIF_PRINTF ? 1 : 0)
+	((id) >= KTAP_BIF_STACK ? 4 : (id) >= KTAP_BIF_COUNT ? 3 :	\
+	 (id) >= KTAP_BIF_DELETE ? 2 : (id) >= KTAP_BIF_PRINTF ? 1 : 0)
 
 #endif /* _UAPI_KTAP_H */
