@@ -940,7 +940,7 @@ static void gen_compound(struct kp_gen *g, struct kp_ast_node *s)
 /*
  * A condition is compiled as jumps, not as a boolean in a register: see
  * gen_branch().  A comparison becomes a fused compare and its JMP (TLT
- * and friends, ABI 1.5), with a K operand when one side is a literal.
+ * and friends, ABI 1.6), with a K operand when one side is a literal.
  */
 
 static void gen_branch(struct kp_gen *g, struct kp_ast_node *e, bool when,

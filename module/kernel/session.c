@@ -9,6 +9,7 @@
 
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -33,12 +34,18 @@ struct kp_session {
 	enum kp_session_state state;
 	struct kp_vm *vm;
 	struct kp_output out;
+	/*
+	 * The task running VM code in process context (the top-level code,
+	 * trace_end) inside an ioctl, or NULL: its output may wait for the
+	 * reader when a ring is full (module parameter output_wait).  Any
+	 * other writer, a probe handler, drops and counts.
+	 */
+	struct task_struct *runner;
 };
 
 static int kp_session_open(struct inode *inode, struct file *file)
 {
 	struct kp_session *s;
-	int ret;
 
 	/* The device is 0600 already; a session also needs the capability. */
 	if (!capable(CAP_SYS_ADMIN))
@@ -47,11 +54,7 @@ static int kp_session_open(struct inode *inode, struct file *file)
 	if (!s)
 		return -ENOMEM;
 	mutex_init(&s->lock);
-	ret = kp_output_init(&s->out, kp_ceilings.output_size);
-	if (ret) {
-		kfree(s);
-		return ret;
-	}
+	kp_output_init(&s->out);
 	file->private_data = s;
 	return 0;
 }
@@ -66,12 +69,14 @@ static int kp_session_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* The VM's output hook: process context, so wait for the reader. */
+/* The VM's output hook, called wherever the VM runs. */
 static int kp_session_emit(void *ctx, u16 type, const char *data, u32 len)
 {
 	struct kp_session *s = ctx;
+	bool may_sleep = READ_ONCE(s->runner) == current &&
+			 READ_ONCE(kp_output_wait);
 
-	return kp_output_write(&s->out, type, data, len, true);
+	return kp_output_write(&s->out, type, data, len, may_sleep);
 }
 
 /*
@@ -97,6 +102,36 @@ static long kp_ioctl_version(void __user *arg)
 	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/*
+ * The per-CPU output ring size: 0 asks for the default (or the ceiling,
+ * if an administrator set it lower); anything else is rounded up to a
+ * power of two and must lie between the minimum and the ceiling.
+ */
+static int kp_resolve_output_size(u32 req, u32 *size, char *err)
+{
+	u32 ceiling = kp_ceilings.output_size;
+
+	if (!req) {
+		*size = rounddown_pow_of_two(min(KTAP_OUTPUT_SIZE_DEFAULT,
+						 max(ceiling,
+						     KTAP_OUTPUT_SIZE_MIN)));
+		return 0;
+	}
+	if (req < KTAP_OUTPUT_SIZE_MIN) {
+		snprintf(err, KP_ERR_MAX, "output buffer of %u bytes per CPU is below the minimum %u",
+			 req, KTAP_OUTPUT_SIZE_MIN);
+		return -EINVAL;
+	}
+	if (req > KTAP_OUTPUT_SIZE_MAX ||
+	    roundup_pow_of_two(req) > ceiling) {
+		snprintf(err, KP_ERR_MAX, "output buffer of %u bytes per CPU is above the module's ceiling %u (module parameter ktapvm.output_size)",
+			 req, ceiling);
+		return -E2BIG;
+	}
+	*size = roundup_pow_of_two(req);
+	return 0;
+}
+
 /* Turn what user space asked for into limits: 0 = default, above = error. */
 static int kp_resolve_limits(const struct ktap_limits *req,
 			     struct kp_vm_limits *lim, char *err)
@@ -114,8 +149,6 @@ static int kp_resolve_limits(const struct ktap_limits *req,
 	else if (lim->max_entries > kp_ceilings.max_entries)
 		snprintf(err, KP_ERR_MAX, "table entries limit %u is above the module's ceiling %u (module parameter ktapvm.max_entries)",
 			 lim->max_entries, kp_ceilings.max_entries);
-	else if (req->pad)
-		snprintf(err, KP_ERR_MAX, "struct ktap_limits: pad must be 0");
 	else if (lim->max_depth > kp_ceilings.max_depth)
 		snprintf(err, KP_ERR_MAX, "call depth limit %u is above the module's ceiling %u (module parameter ktapvm.max_depth)",
 			 lim->max_depth, kp_ceilings.max_depth);
@@ -131,6 +164,7 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 		.emit = kp_session_emit, .yield = kp_session_yield, .ctx = s,
 	};
 	struct kp_vm_limits lim;
+	u32 output_size;
 	void *chunk;
 	int ret;
 
@@ -148,6 +182,9 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 		return -E2BIG;
 	}
 	ret = kp_resolve_limits(&req->limits, &lim, err);
+	if (!ret)
+		ret = kp_resolve_output_size(req->limits.output_size,
+					     &output_size, err);
 	if (ret)
 		return ret;
 	chunk = vmemdup_user(u64_to_user_ptr(req->chunk), req->chunk_len);
@@ -158,9 +195,18 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 	ret = kp_vm_load(chunk, req->chunk_len, &lim, &host, &s->vm, err,
 			 KP_ERR_MAX);
 	kvfree(chunk);
-	if (!ret)
-		s->state = KP_SESSION_LOADED;
-	return ret;
+	if (ret)
+		return ret;
+	ret = kp_output_alloc(&s->out, output_size);
+	if (ret) {
+		snprintf(err, KP_ERR_MAX, "cannot allocate %u bytes of output buffer for each of %u CPUs",
+			 output_size, num_online_cpus());
+		kp_vm_free(s->vm);
+		s->vm = NULL;
+		return ret;
+	}
+	s->state = KP_SESSION_LOADED;
+	return 0;
 }
 
 static long kp_ioctl_load(struct kp_session *s, void __user *arg)
@@ -208,7 +254,9 @@ static long kp_ioctl_start(struct kp_session *s)
 	if (s->state != KP_SESSION_LOADED)
 		return -EINVAL;
 	s->state = KP_SESSION_STARTED;
+	WRITE_ONCE(s->runner, current);
 	ret = kp_vm_run_main(s->vm);
+	WRITE_ONCE(s->runner, NULL);
 	kp_output_end(&s->out);
 	return ret == -EINVAL ? 0 : ret;
 }

@@ -21,4 +21,7 @@ struct kp_ceilings {
 
 extern struct kp_ceilings kp_ceilings;
 
+/* Process-context output waits for the reader (module parameter). */
+extern bool kp_output_wait;
+
 #endif /* KP_SESSION_H */

@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		5
+#define KTAP_ABI_MINOR		6
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -50,8 +50,17 @@ struct ktap_limits {
 	__u32 max_string;	/* bytes in one string value */
 	__u32 max_depth;	/* nested script function calls (ABI 1.1) */
 	__u32 max_entries;	/* entries of one table (ABI 1.2) */
-	__u32 pad;		/* must be 0 */
+	__u32 output_size;	/* bytes of output ring per CPU (ABI 1.5) */
 };
+
+/*
+ * output_size: rounded up to a power of two; at least KTAP_OUTPUT_SIZE_MIN
+ * (room for the largest record), at most the module's ceiling (parameter
+ * output_size).  The rings are allocated at LOAD, one per online CPU.
+ */
+#define KTAP_OUTPUT_SIZE_MIN		(8U << 10)
+#define KTAP_OUTPUT_SIZE_DEFAULT	(256U << 10)
+#define KTAP_OUTPUT_SIZE_MAX		(1U << 30)	/* the tool's bound */
 
 /*
  * KTAP_IOC_LOAD: hand a chunk to the session.  On failure the ioctl
@@ -81,6 +90,14 @@ struct ktap_load {
  * gets -EINVAL); it blocks until a record is ready or the session has
  * ended, then returns 0.  Each record is a header then `len` payload bytes,
  * padded to 8 so the next header is aligned.
+ *
+ * Records are written to per-CPU rings and each read() returns what it
+ * takes from them in time order; a record committed late (its writer was
+ * interrupted between taking its timestamp and publishing) may still be
+ * older than one an earlier read() returned, so readers re-sort within a
+ * small window (src/merge.c).  Records a full ring could not take are
+ * counted; a LOST record carries the count not reported before, and
+ * before the final 0 every drop has been reported.
  * ------------------------------------------------------------------------ */
 
 enum ktap_record_type {
@@ -93,7 +110,7 @@ struct ktap_record {
 	__u32 len;		/* payload bytes, without padding */
 	__u16 type;		/* enum ktap_record_type */
 	__u16 cpu;
-	__u64 time_ns;		/* ktime_get_ns() when emitted */
+	__u64 time_ns;		/* CLOCK_MONOTONIC when emitted */
 };
 
 #define KTAP_RECORD_ALIGN	8
@@ -200,10 +217,10 @@ struct ktap_const_header {
  *   FOR   A: the first of the four registers A..A+3 of a numeric for
  *         loop (index, iterations left, step, the loop variable), of a
  *         table loop (TFORLOOP) or of a sort in progress (SORTSTEP)
- *   KSC   constant index in an 8-bit field (B or C)       (ABI 1.5)
- *   KNUM  KSC of an integer constant                       (ABI 1.5)
- *   KDIV  KNUM of a constant other than 0: a divisor       (ABI 1.5)
- *   BIT   0 or 1                                           (ABI 1.5)
+ *   KSC   constant index in an 8-bit field (B or C)       (ABI 1.6)
+ *   KNUM  KSC of an integer constant                       (ABI 1.6)
+ *   KDIV  KNUM of a constant other than 0: a divisor       (ABI 1.6)
+ *   BIT   0 or 1                                           (ABI 1.6)
  */
 enum ktap_operand_mode {
 	KTAP_MODE_NONE,
@@ -246,7 +263,7 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_ADDK ? 5 : (op) >= KTAP_OP_AGGT ? 3 :		\
+	((op) >= KTAP_OP_ADDK ? 6 : (op) >= KTAP_OP_AGGT ? 3 :		\
 	 (op) >= KTAP_OP_NEWTAB ? 2 : (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*

@@ -85,7 +85,7 @@ KTAP_OP(AGGT,    REG,  REG,  REG)	/* R[A][R[B]] <<< R[C] */
 KTAP_OP(AGGG,    REG,  GBL,  NONE)	/* G[Bx] <<< R[A] */
 
 /*
- * ABI 1.5: constant operands and fused compare-and-jump, for speed.
+ * ABI 1.6: constant operands and fused compare-and-jump, for speed.
  * K[C] of ADDK..MODK is an integer constant (DIVK, MODK: not 0), as
  * the verifier proves; a constant of index 256 or more needs LOADK and
  * the register form.

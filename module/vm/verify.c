@@ -19,7 +19,7 @@
  *     of calls the depth limit admits (vm.c, kp_vm_alloc_stack());
  *   - a built-in call passes a number of arguments the built-in accepts;
  *   - a return's value register (RET1) lies inside the frame;
- *   - a constant operand in an 8-bit field (ABI 1.5) indexes the table,
+ *   - a constant operand in an 8-bit field (ABI 1.6) indexes the table,
  *     and is an integer for ADDK..MODK and not 0 for DIVK and MODK (so
  *     they need no type or zero check); a flag (BIT) is 0 or 1;
  *   - a fused compare (TEQ..TGEK) is followed by a JMP and that by one

@@ -518,9 +518,9 @@ static void test_functions(void)
 	   c->proto_nregs[1] == 3, "... proto 1 has 2 parameters in a frame "
 	   "of 3");
 	is_int(c->abi_minor, 1, "... and the chunk needs ABI minor 1");
-	is_int(compile("x = 1\nif (x < 2) { }")->abi_minor, 5,
-	       "a fused compare needs ABI minor 5");
-	is_int(compile("x = 1\nx += 1")->abi_minor, 5,
+	is_int(compile("x = 1\nif (x < 2) { }")->abi_minor, 6,
+	       "a fused compare needs ABI minor 6");
+	is_int(compile("x = 1\nx += 1")->abi_minor, 6,
 	       "... and so does a constant operand");
 	is_int(compile("print(1)")->abi_minor, 0,
 	       "a chunk without the new opcodes needs ABI minor 0");

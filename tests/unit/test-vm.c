@@ -284,7 +284,7 @@ static void test_verify_calls(void)
 }
 
 /*
- * ABI 1.5's constant operands and fused compares: a chunk printing
+ * ABI 1.6's constant operands and fused compares: a chunk printing
  * 3 * 5 after TLTK jumps over the other arm, then one instruction of it
  * replaced per refusal.  Constants: k0 = 5, k1 = 0, k2 = "s".
  */
