@@ -262,6 +262,60 @@ static int kp_agg_global(struct kp_vm *vm, const struct kp_proto *p,
 	return kp_set_global(vm, p, pc, i, &nv);
 }
 
+/*
+ * GETT0 a, t, k; ADD/ADDK/SUB/SUBK a, a, x; SETT t, k, a: what the
+ * compiler emits for t[k] += x, -= x, ++ and --, run as one get-or-create
+ * under one lock acquisition (kp_tab_add).  pc points at the ADD.
+ * Returns 1 when the three are done, 0 when they are to run one by one
+ * (another shape, or operands whose errors those report), or the error.
+ */
+static int kp_counter(struct kp_vm *vm, const struct kp_proto *p,
+		      const u32 *pc, u32 insn, struct kp_value *regs,
+		      const struct kp_value *k)
+{
+	u32 a = KTAP_INSN_A(insn), b = KTAP_INSN_B(insn), c = KTAP_INSN_C(insn);
+	u32 op, set;
+	const struct kp_value *x;
+	s64 sum;
+	int err;
+
+	/* the verifier proved the code does not end at GETT0 */
+	if (pc + 1 >= p->code + p->ncode || a == b || a == c ||
+	    regs[b].type != KP_TTAB)
+		return 0;
+	op = pc[0];
+	set = pc[1];
+	if (KTAP_INSN_OP(set) != KTAP_OP_SETT || KTAP_INSN_A(set) != b ||
+	    KTAP_INSN_B(set) != c || KTAP_INSN_C(set) != a ||
+	    KTAP_INSN_A(op) != a || KTAP_INSN_B(op) != a)
+		return 0;
+	switch (KTAP_INSN_OP(op)) {
+	case KTAP_OP_ADD:
+	case KTAP_OP_SUB:
+		x = &regs[KTAP_INSN_C(op)];
+		if (KTAP_INSN_C(op) == a || x->type != KP_TNUM)
+			return 0;
+		break;
+	case KTAP_OP_ADDK:
+	case KTAP_OP_SUBK:
+		x = &k[KTAP_INSN_C(op)];	/* an integer, as verified */
+		break;
+	default:
+		return 0;
+	}
+	/* a - x is a + -x in wrapping arithmetic */
+	err = kp_tab_add(&vm->store, regs[b].t, &regs[c],
+			 KTAP_INSN_OP(op) == KTAP_OP_ADD ||
+			 KTAP_INSN_OP(op) == KTAP_OP_ADDK ? x->n :
+			 kp_arith_neg(x->n), vm->limits.max_entries, &sum);
+	if (err == 1 || err == KP_TAB_ENIL || err == KP_TAB_EKEY)
+		return 0;	/* GETT0 or ADD says what is wrong */
+	if (err)
+		return kp_tab_error(vm, p, pc + 2, err, &regs[c]);
+	regs[a] = kp_num(sum);
+	return 1;
+}
+
 /* TFORLOOP: 1 after loading the next entry into f[2], f[3]; 0 at the end. */
 static int kp_tab_step(struct kp_vm *vm, const struct kp_proto *p,
 		       const u32 *pc, struct kp_value *f)
@@ -421,21 +475,32 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 	} while (0)
 
 /*
- * Count the instruction against the budget (and now and then let the
- * host reschedule or stop us), fetch it, jump to it.
+ * The instruction budget is spent in slices of at most
+ * KP_YIELD_INTERVAL: counting one down is the only cost per
+ * instruction, and the end of a slice (kp_refill) is where the host may
+ * reschedule or stop us and where the limit is enforced.  `left` counts
+ * what the slices still to come hold.
+ *
+ * Dispatch: a computed goto through a table generated from the opcode
+ * X-macro, each handler ending in its own indirect jump; or, built with
+ * -DKP_INTERP_SWITCH (compilers without labels as values, and a check
+ * that the handlers do not depend on it: tests/tools/ktap-uvm-switch), a
+ * switch.  KP_CASE(name) starts a handler either way.
  */
+#ifdef KP_INTERP_SWITCH
+#define KP_CASE(name)	case KTAP_OP_##name
+#define KP_DISPATCH()	goto dispatch
+#else
+#define KP_CASE(name)	op_##name
+#define KP_DISPATCH()	goto *kp_dispatch[KTAP_INSN_OP(insn)]
+#endif
+
 #define KP_NEXT()							\
 	do {								\
-		if (unlikely(--budget == 0))				\
-			goto insn_limit;				\
-		if (unlikely((budget & (KP_YIELD_INTERVAL - 1)) == 0) && \
-		    vm->host.yield) {					\
-			ret = vm->host.yield(vm->host.ctx);		\
-			if (ret)					\
-				goto out;				\
-		}							\
+		if (unlikely(--slice == 0))				\
+			goto refill;					\
 		insn = *pc++;						\
-		goto *kp_dispatch[KTAP_INSN_OP(insn)];			\
+		KP_DISPATCH();						\
 	} while (0)
 
 /*
@@ -447,44 +512,54 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
  */
 int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 {
+#ifndef KP_INTERP_SWITCH
 	/* Indexed by opcode: the include file lists them in that order. */
 	static const void *const kp_dispatch[KTAP_OP__COUNT] __annotate_jump_table = {
 #define KTAP_OP(name, a, b, c) (&&op_##name),
 #include "../uapi/ktap_opcodes.h"
 	};
+#endif
 	struct kp_value *regs = vm->stack;
 	struct kp_value *k = p->consts;
+	struct kp_value *globals = vm->globals;
 	const u32 *pc = p->code;
-	u64 budget = vm->limits.max_insns + 1;
+	/* max_insns instructions run; fetching one more is the error */
+	u64 left = vm->limits.max_insns + 1;
+	u32 slice = left < KP_YIELD_INTERVAL ? (u32)left : KP_YIELD_INTERVAL;
 	struct kp_value result, *loop, *global;
 	struct kp_frame *frame;
 	u32 depth = 0;
 	u32 insn;
 	int ret = 0;
 
+	left -= slice;
 	kp_frame_init(regs, 0, p);
 	KP_NEXT();
-op_MOV:
+#ifdef KP_INTERP_SWITCH
+dispatch:
+	switch (KTAP_INSN_OP(insn)) {
+#endif
+KP_CASE(MOV):
 	RA = RB;
 	KP_NEXT();
-op_LOADK:
+KP_CASE(LOADK):
 	RA = k[KTAP_INSN_BX(insn)];
 	KP_NEXT();
-op_LOADI:
+KP_CASE(LOADI):
 	RA = kp_num(KTAP_INSN_SBX(insn));
 	KP_NEXT();
-op_LOADNIL:
+KP_CASE(LOADNIL):
 	RA = kp_nil();
 	KP_NEXT();
-op_LOADB:
+KP_CASE(LOADB):
 	RA = kp_bool(KTAP_INSN_B(insn) != 0);
 	KP_NEXT();
-op_GETG:
-	RA = vm->globals[KTAP_INSN_BX(insn)];
+KP_CASE(GETG):
+	RA = globals[KTAP_INSN_BX(insn)];
 	KP_NEXT();
-op_SETG:
+KP_CASE(SETG):
 	/* nil, booleans and numbers own nothing: no hold, no release. */
-	global = &vm->globals[KTAP_INSN_BX(insn)];
+	global = &globals[KTAP_INSN_BX(insn)];
 	if (likely(RA.type < KP_TSTR && global->type < KP_TSTR)) {
 		*global = RA;
 		KP_NEXT();
@@ -493,94 +568,94 @@ op_SETG:
 	if (ret)
 		goto out;
 	KP_NEXT();
-op_ADD:
+KP_CASE(ADD):
 	KP_ARITH(kp_arith_add(b->n, c->n));
 	KP_NEXT();
-op_SUB:
+KP_CASE(SUB):
 	KP_ARITH(kp_arith_sub(b->n, c->n));
 	KP_NEXT();
-op_MUL:
+KP_CASE(MUL):
 	KP_ARITH(kp_arith_mul(b->n, c->n));
 	KP_NEXT();
-op_DIV:
+KP_CASE(DIV):
 	KP_DIVISION(kp_arith_div);
 	KP_NEXT();
-op_MOD:
+KP_CASE(MOD):
 	KP_DIVISION(kp_arith_mod);
 	KP_NEXT();
-op_BAND:
+KP_CASE(BAND):
 	KP_ARITH(b->n & c->n);
 	KP_NEXT();
-op_BOR:
+KP_CASE(BOR):
 	KP_ARITH(b->n | c->n);
 	KP_NEXT();
-op_BXOR:
+KP_CASE(BXOR):
 	KP_ARITH(b->n ^ c->n);
 	KP_NEXT();
-op_SHL:
+KP_CASE(SHL):
 	KP_ARITH(kp_arith_shl(b->n, c->n));
 	KP_NEXT();
-op_SHR:
+KP_CASE(SHR):
 	KP_ARITH(kp_arith_shr(b->n, c->n));
 	KP_NEXT();
-op_CONCAT:
+KP_CASE(CONCAT):
 	ret = kp_concat(vm, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
-op_EQ:
+KP_CASE(EQ):
 	RA = kp_bool(kp_equal(&RB, &RC));
 	KP_NEXT();
-op_NE:
+KP_CASE(NE):
 	RA = kp_bool(!kp_equal(&RB, &RC));
 	KP_NEXT();
-op_LT:
+KP_CASE(LT):
 	KP_ORDER(r < 0);
 	KP_NEXT();
-op_LE:
+KP_CASE(LE):
 	KP_ORDER(r <= 0);
 	KP_NEXT();
-op_NEG:
+KP_CASE(NEG):
 	if (unlikely(RB.type != KP_TNUM)) {
 		ret = kp_arith_error(vm, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num(kp_arith_neg(RB.n));
 	KP_NEXT();
-op_BNOT:
+KP_CASE(BNOT):
 	if (unlikely(RB.type != KP_TNUM)) {
 		ret = kp_arith_error(vm, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num(~RB.n);
 	KP_NEXT();
-op_NOT:
+KP_CASE(NOT):
 	RA = kp_bool(!kp_truthy(&RB));
 	KP_NEXT();
-op_JMP:
+KP_CASE(JMP):
 	pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
-op_JMPF:
+KP_CASE(JMPF):
 	if (!kp_truthy(&RA))
 		pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
-op_JMPT:
+KP_CASE(JMPT):
 	if (kp_truthy(&RA))
 		pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
-op_CALLB:
+KP_CASE(CALLB):
 	ret = kp_builtin_call(vm, p, pc, KTAP_INSN_B(insn), &RA,
 			      &regs[KTAP_INSN_A(insn) + 1], KTAP_INSN_C(insn));
 	if (ret)
 		goto out;
 	KP_NEXT();
-op_RET:
+KP_CASE(RET):
 	result = kp_nil();
 	goto leave;
-op_FUNC:
+KP_CASE(FUNC):
 	RA = kp_funcv(&vm->chunk.protos[KTAP_INSN_BX(insn)]);
 	KP_NEXT();
-op_CALL:
+KP_CASE(CALL):
 	if (unlikely(RA.type != KP_TFUNC)) {
 		ret = kp_vm_error(vm, p, pc, "attempt to call a %s value",
 				  kp_type_name(RA.type));
@@ -600,10 +675,10 @@ op_CALL:
 	k = p->consts;
 	pc = p->code;
 	KP_NEXT();
-op_RET1:
+KP_CASE(RET1):
 	result = RA;
 	goto leave;
-op_FORPREP:
+KP_CASE(FORPREP):
 	ret = kp_for_prep(vm, p, pc, &RA);
 	if (ret < 0)
 		goto out;
@@ -611,7 +686,7 @@ op_FORPREP:
 		pc += KTAP_INSN_SBX(insn);
 	ret = 0;
 	KP_NEXT();
-op_FORLOOP:
+KP_CASE(FORLOOP):
 	/*
 	 * FORPREP left numbers here, unless crafted bytecode skipped it:
 	 * then stop rather than read a pointer as a number.
@@ -629,27 +704,49 @@ op_FORLOOP:
 		pc += KTAP_INSN_SBX(insn);
 	}
 	KP_NEXT();
-op_NEWTAB:
+KP_CASE(NEWTAB):
 	ret = kp_new_table(vm, p, pc, &RA, KTAP_INSN_B(insn), KTAP_INSN_C(insn));
 	if (ret)
 		goto out;
 	KP_NEXT();
-op_GETT:
+KP_CASE(GETT):
+	if (likely(RB.type == KP_TTAB) && kp_tab_get_fast(RB.t, &RC, &RA))
+		KP_NEXT();
 	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, false);
 	if (ret)
 		goto out;
 	KP_NEXT();
-op_GETT0:
+KP_CASE(GETT0):
+	/* the counter idiom counts as its three instructions */
+	if (likely(slice > 2)) {
+		ret = kp_counter(vm, p, pc, insn, regs, k);
+		if (ret < 0)
+			goto out;
+		if (ret) {
+			ret = 0;
+			pc += 2;
+			slice -= 2;
+			KP_NEXT();
+		}
+	}
+	if (likely(RB.type == KP_TTAB) && kp_tab_get_fast(RB.t, &RC, &RA)) {
+		if (RA.type == KP_TNIL)
+			RA = kp_num(0);
+		KP_NEXT();
+	}
 	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, true);
 	if (ret)
 		goto out;
 	KP_NEXT();
-op_SETT:
+KP_CASE(SETT):
+	if (likely(RA.type == KP_TTAB) &&
+	    kp_tab_set_fast(RA.t, &RB, &RC, vm->limits.max_entries))
+		KP_NEXT();
 	ret = kp_set_table(vm, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
-op_TFORLOOP:
+KP_CASE(TFORLOOP):
 	ret = kp_tab_step(vm, p, pc, &RA);
 	if (ret < 0)
 		goto out;
@@ -657,7 +754,7 @@ op_TFORLOOP:
 		pc += KTAP_INSN_SBX(insn);
 	ret = 0;
 	KP_NEXT();
-op_SORTSTEP:
+KP_CASE(SORTSTEP):
 	ret = kp_sort_step(vm, p, pc, &RA);
 	if (ret < 0)
 		goto out;
@@ -665,56 +762,76 @@ op_SORTSTEP:
 		pc += KTAP_INSN_SBX(insn);
 	ret = 0;
 	KP_NEXT();
-op_AGGT:
+KP_CASE(AGGT):
 	ret = kp_agg_table(vm, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
-op_AGGG:
+KP_CASE(AGGG):
 	ret = kp_agg_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
 	if (ret)
 		goto out;
 	KP_NEXT();
-op_ADDK:
+KP_CASE(ADDK):
 	KP_ARITHK(kp_arith_add);
 	KP_NEXT();
-op_SUBK:
+KP_CASE(SUBK):
 	KP_ARITHK(kp_arith_sub);
 	KP_NEXT();
-op_MULK:
+KP_CASE(MULK):
 	KP_ARITHK(kp_arith_mul);
 	KP_NEXT();
-op_DIVK:
+KP_CASE(DIVK):
 	KP_ARITHK(kp_arith_div);
 	KP_NEXT();
-op_MODK:
+KP_CASE(MODK):
 	KP_ARITHK(kp_arith_mod);
 	KP_NEXT();
-op_TEQ:
+KP_CASE(TEQ):
 	KP_TEQUAL(&RA, &RB);
 	KP_NEXT();
-op_TLT:
+KP_CASE(TLT):
 	KP_TORDER(&RA, &RB, <);
 	KP_NEXT();
-op_TLE:
+KP_CASE(TLE):
 	KP_TORDER(&RA, &RB, <=);
 	KP_NEXT();
-op_TEQK:
+KP_CASE(TEQK):
 	KP_TEQUAL(&RA, &k[KTAP_INSN_B(insn)]);
 	KP_NEXT();
-op_TLTK:
+KP_CASE(TLTK):
 	KP_TORDER(&RA, &k[KTAP_INSN_B(insn)], <);
 	KP_NEXT();
-op_TLEK:
+KP_CASE(TLEK):
 	KP_TORDER(&RA, &k[KTAP_INSN_B(insn)], <=);
 	KP_NEXT();
-op_TGTK:
+KP_CASE(TGTK):
 	/* R > K as K < R: an error names the types as a > b always has */
 	KP_TORDER(&k[KTAP_INSN_B(insn)], &RA, <);
 	KP_NEXT();
-op_TGEK:
+KP_CASE(TGEK):
 	KP_TORDER(&k[KTAP_INSN_B(insn)], &RA, <=);
 	KP_NEXT();
+#ifdef KP_INTERP_SWITCH
+	default:	/* the verifier lets no other opcode through */
+		ret = kp_vm_error(vm, p, pc, "unknown opcode %u",
+				  KTAP_INSN_OP(insn));
+		goto out;
+	}
+#endif
+refill:
+	/* The slice is spent: the limit, the host's turn, the next slice. */
+	if (!left)
+		goto insn_limit;
+	if (vm->host.yield) {
+		ret = vm->host.yield(vm->host.ctx);
+		if (ret)
+			goto out;
+	}
+	slice = left < KP_YIELD_INTERVAL ? (u32)left : KP_YIELD_INTERVAL;
+	left -= slice;
+	insn = *pc++;
+	KP_DISPATCH();
 leave:
 	/* A return: to the caller's frame, or out of the invocation. */
 	if (!depth)
