@@ -485,14 +485,13 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
  * X-macro, each handler ending in its own indirect jump; or, built with
  * -DKP_INTERP_SWITCH (compilers without labels as values, and a check
  * that the handlers do not depend on it: tests/tools/ktap-uvm-switch), a
- * switch.  KP_CASE(name) starts a handler either way.
+ * switch whose cases, generated from the same X-macro, jump to the
+ * handlers' labels.
  */
 #ifdef KP_INTERP_SWITCH
-#define KP_CASE(name)	case KTAP_OP_##name
-#define KP_DISPATCH()	goto dispatch
+#define KP_DISPATCH()	do { goto dispatch; } while (0)
 #else
-#define KP_CASE(name)	op_##name
-#define KP_DISPATCH()	goto *kp_dispatch[KTAP_INSN_OP(insn)]
+#define KP_DISPATCH()	do { goto *kp_dispatch[KTAP_INSN_OP(insn)]; } while (0)
 #endif
 
 #define KP_NEXT()							\
@@ -538,26 +537,34 @@ int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 #ifdef KP_INTERP_SWITCH
 dispatch:
 	switch (KTAP_INSN_OP(insn)) {
+	/* case labels may sit in a nested statement: one per opcode */
+#define KTAP_OP(name, a, b, c) do { case KTAP_OP_##name: goto op_##name; } while (0);
+#include "../uapi/ktap_opcodes.h"
+	default:	/* the verifier lets no other opcode through */
+		ret = kp_vm_error(vm, p, pc, "unknown opcode %u",
+				  KTAP_INSN_OP(insn));
+		goto out;
+	}
 #endif
-KP_CASE(MOV):
+op_MOV:
 	RA = RB;
 	KP_NEXT();
-KP_CASE(LOADK):
+op_LOADK:
 	RA = k[KTAP_INSN_BX(insn)];
 	KP_NEXT();
-KP_CASE(LOADI):
+op_LOADI:
 	RA = kp_num(KTAP_INSN_SBX(insn));
 	KP_NEXT();
-KP_CASE(LOADNIL):
+op_LOADNIL:
 	RA = kp_nil();
 	KP_NEXT();
-KP_CASE(LOADB):
+op_LOADB:
 	RA = kp_bool(KTAP_INSN_B(insn) != 0);
 	KP_NEXT();
-KP_CASE(GETG):
+op_GETG:
 	RA = globals[KTAP_INSN_BX(insn)];
 	KP_NEXT();
-KP_CASE(SETG):
+op_SETG:
 	/* nil, booleans and numbers own nothing: no hold, no release. */
 	global = &globals[KTAP_INSN_BX(insn)];
 	if (likely(RA.type < KP_TSTR && global->type < KP_TSTR)) {
@@ -568,94 +575,94 @@ KP_CASE(SETG):
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(ADD):
+op_ADD:
 	KP_ARITH(kp_arith_add(b->n, c->n));
 	KP_NEXT();
-KP_CASE(SUB):
+op_SUB:
 	KP_ARITH(kp_arith_sub(b->n, c->n));
 	KP_NEXT();
-KP_CASE(MUL):
+op_MUL:
 	KP_ARITH(kp_arith_mul(b->n, c->n));
 	KP_NEXT();
-KP_CASE(DIV):
+op_DIV:
 	KP_DIVISION(kp_arith_div);
 	KP_NEXT();
-KP_CASE(MOD):
+op_MOD:
 	KP_DIVISION(kp_arith_mod);
 	KP_NEXT();
-KP_CASE(BAND):
+op_BAND:
 	KP_ARITH(b->n & c->n);
 	KP_NEXT();
-KP_CASE(BOR):
+op_BOR:
 	KP_ARITH(b->n | c->n);
 	KP_NEXT();
-KP_CASE(BXOR):
+op_BXOR:
 	KP_ARITH(b->n ^ c->n);
 	KP_NEXT();
-KP_CASE(SHL):
+op_SHL:
 	KP_ARITH(kp_arith_shl(b->n, c->n));
 	KP_NEXT();
-KP_CASE(SHR):
+op_SHR:
 	KP_ARITH(kp_arith_shr(b->n, c->n));
 	KP_NEXT();
-KP_CASE(CONCAT):
+op_CONCAT:
 	ret = kp_concat(vm, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(EQ):
+op_EQ:
 	RA = kp_bool(kp_equal(&RB, &RC));
 	KP_NEXT();
-KP_CASE(NE):
+op_NE:
 	RA = kp_bool(!kp_equal(&RB, &RC));
 	KP_NEXT();
-KP_CASE(LT):
+op_LT:
 	KP_ORDER(r < 0);
 	KP_NEXT();
-KP_CASE(LE):
+op_LE:
 	KP_ORDER(r <= 0);
 	KP_NEXT();
-KP_CASE(NEG):
+op_NEG:
 	if (unlikely(RB.type != KP_TNUM)) {
 		ret = kp_arith_error(vm, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num(kp_arith_neg(RB.n));
 	KP_NEXT();
-KP_CASE(BNOT):
+op_BNOT:
 	if (unlikely(RB.type != KP_TNUM)) {
 		ret = kp_arith_error(vm, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num(~RB.n);
 	KP_NEXT();
-KP_CASE(NOT):
+op_NOT:
 	RA = kp_bool(!kp_truthy(&RB));
 	KP_NEXT();
-KP_CASE(JMP):
+op_JMP:
 	pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
-KP_CASE(JMPF):
+op_JMPF:
 	if (!kp_truthy(&RA))
 		pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
-KP_CASE(JMPT):
+op_JMPT:
 	if (kp_truthy(&RA))
 		pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
-KP_CASE(CALLB):
+op_CALLB:
 	ret = kp_builtin_call(vm, p, pc, KTAP_INSN_B(insn), &RA,
 			      &regs[KTAP_INSN_A(insn) + 1], KTAP_INSN_C(insn));
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(RET):
+op_RET:
 	result = kp_nil();
 	goto leave;
-KP_CASE(FUNC):
+op_FUNC:
 	RA = kp_funcv(&vm->chunk.protos[KTAP_INSN_BX(insn)]);
 	KP_NEXT();
-KP_CASE(CALL):
+op_CALL:
 	if (unlikely(RA.type != KP_TFUNC)) {
 		ret = kp_vm_error(vm, p, pc, "attempt to call a %s value",
 				  kp_type_name(RA.type));
@@ -675,10 +682,10 @@ KP_CASE(CALL):
 	k = p->consts;
 	pc = p->code;
 	KP_NEXT();
-KP_CASE(RET1):
+op_RET1:
 	result = RA;
 	goto leave;
-KP_CASE(FORPREP):
+op_FORPREP:
 	ret = kp_for_prep(vm, p, pc, &RA);
 	if (ret < 0)
 		goto out;
@@ -686,7 +693,7 @@ KP_CASE(FORPREP):
 		pc += KTAP_INSN_SBX(insn);
 	ret = 0;
 	KP_NEXT();
-KP_CASE(FORLOOP):
+op_FORLOOP:
 	/*
 	 * FORPREP left numbers here, unless crafted bytecode skipped it:
 	 * then stop rather than read a pointer as a number.
@@ -704,19 +711,19 @@ KP_CASE(FORLOOP):
 		pc += KTAP_INSN_SBX(insn);
 	}
 	KP_NEXT();
-KP_CASE(NEWTAB):
+op_NEWTAB:
 	ret = kp_new_table(vm, p, pc, &RA, KTAP_INSN_B(insn), KTAP_INSN_C(insn));
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(GETT):
+op_GETT:
 	if (likely(RB.type == KP_TTAB) && kp_tab_get_fast(RB.t, &RC, &RA))
 		KP_NEXT();
 	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, false);
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(GETT0):
+op_GETT0:
 	/* the counter idiom counts as its three instructions */
 	if (likely(slice > 2)) {
 		ret = kp_counter(vm, p, pc, insn, regs, k);
@@ -738,7 +745,7 @@ KP_CASE(GETT0):
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(SETT):
+op_SETT:
 	if (likely(RA.type == KP_TTAB) &&
 	    kp_tab_set_fast(RA.t, &RB, &RC, vm->limits.max_entries))
 		KP_NEXT();
@@ -746,7 +753,7 @@ KP_CASE(SETT):
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(TFORLOOP):
+op_TFORLOOP:
 	ret = kp_tab_step(vm, p, pc, &RA);
 	if (ret < 0)
 		goto out;
@@ -754,7 +761,7 @@ KP_CASE(TFORLOOP):
 		pc += KTAP_INSN_SBX(insn);
 	ret = 0;
 	KP_NEXT();
-KP_CASE(SORTSTEP):
+op_SORTSTEP:
 	ret = kp_sort_step(vm, p, pc, &RA);
 	if (ret < 0)
 		goto out;
@@ -762,63 +769,56 @@ KP_CASE(SORTSTEP):
 		pc += KTAP_INSN_SBX(insn);
 	ret = 0;
 	KP_NEXT();
-KP_CASE(AGGT):
+op_AGGT:
 	ret = kp_agg_table(vm, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(AGGG):
+op_AGGG:
 	ret = kp_agg_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
 	if (ret)
 		goto out;
 	KP_NEXT();
-KP_CASE(ADDK):
+op_ADDK:
 	KP_ARITHK(kp_arith_add);
 	KP_NEXT();
-KP_CASE(SUBK):
+op_SUBK:
 	KP_ARITHK(kp_arith_sub);
 	KP_NEXT();
-KP_CASE(MULK):
+op_MULK:
 	KP_ARITHK(kp_arith_mul);
 	KP_NEXT();
-KP_CASE(DIVK):
+op_DIVK:
 	KP_ARITHK(kp_arith_div);
 	KP_NEXT();
-KP_CASE(MODK):
+op_MODK:
 	KP_ARITHK(kp_arith_mod);
 	KP_NEXT();
-KP_CASE(TEQ):
+op_TEQ:
 	KP_TEQUAL(&RA, &RB);
 	KP_NEXT();
-KP_CASE(TLT):
+op_TLT:
 	KP_TORDER(&RA, &RB, <);
 	KP_NEXT();
-KP_CASE(TLE):
+op_TLE:
 	KP_TORDER(&RA, &RB, <=);
 	KP_NEXT();
-KP_CASE(TEQK):
+op_TEQK:
 	KP_TEQUAL(&RA, &k[KTAP_INSN_B(insn)]);
 	KP_NEXT();
-KP_CASE(TLTK):
+op_TLTK:
 	KP_TORDER(&RA, &k[KTAP_INSN_B(insn)], <);
 	KP_NEXT();
-KP_CASE(TLEK):
+op_TLEK:
 	KP_TORDER(&RA, &k[KTAP_INSN_B(insn)], <=);
 	KP_NEXT();
-KP_CASE(TGTK):
+op_TGTK:
 	/* R > K as K < R: an error names the types as a > b always has */
 	KP_TORDER(&k[KTAP_INSN_B(insn)], &RA, <);
 	KP_NEXT();
-KP_CASE(TGEK):
+op_TGEK:
 	KP_TORDER(&k[KTAP_INSN_B(insn)], &RA, <=);
 	KP_NEXT();
-#ifdef KP_INTERP_SWITCH
-	default:	/* the verifier lets no other opcode through */
-		ret = kp_vm_error(vm, p, pc, "unknown opcode %u",
-				  KTAP_INSN_OP(insn));
-		goto out;
-	}
-#endif
 refill:
 	/* The slice is spent: the limit, the host's turn, the next slice. */
 	if (!left)
