@@ -326,39 +326,47 @@ static void expect_fused_refusal(unsigned pc, uint32_t insn, const char *what,
 
 static void test_verify_fused(void)
 {
+	static const struct {
+		unsigned pc;
+		uint32_t insn;
+		const char *what, *want;
+	} cases[] = {
+		{ 5, KTAP_INSN_ABC(KTAP_OP_DIVK, 1, 0, 1), "DIVK by a constant 0",
+		  "instruction 5 (line 1): DIVK: constant 1 is a zero divisor" },
+		{ 5, KTAP_INSN_ABC(KTAP_OP_MODK, 1, 0, 1), "MODK by a constant 0",
+		  "MODK: constant 1 is a zero divisor" },
+		{ 5, KTAP_INSN_ABC(KTAP_OP_ADDK, 1, 0, 2),
+		  "ADDK of a string constant", "ADDK: constant 2 is not an integer" },
+		{ 5, KTAP_INSN_ABC(KTAP_OP_SUBK, 1, 0, 3),
+		  "SUBK of a constant that does not exist",
+		  "SUBK: constant 3 outside the table of 3" },
+		{ 1, KTAP_INSN_ABC(KTAP_OP_TGEK, 0, 7, 1),
+		  "TGEK of a constant that does not exist",
+		  "TGEK: constant 7 outside the table of 3" },
+		{ 1, KTAP_INSN_ABC(KTAP_OP_TLTK, 0, 0, 2),
+		  "a fused compare with a flag of 2",
+		  "TLTK: flag C is 2, must be 0 or 1" },
+		{ 1, KTAP_INSN_ABC(KTAP_OP_TEQ, 0, 2, 1),
+		  "TEQ of a register outside the frame",
+		  "TEQ: register B=2 outside the frame of 2" },
+		{ 2, KTAP_INSN_ABX(KTAP_OP_LOADI, 1, SBX(0)),
+		  "a fused compare not followed by a JMP",
+		  "instruction 1 (line 1): TLTK: must be followed by a JMP" },
+		{ 6, KTAP_INSN_ABC(KTAP_OP_TLE, 0, 1, 0),
+		  "a fused compare whose JMP is the last instruction",
+		  "instruction 6 (line 1): TLE: must be followed by a JMP and one more" },
+	};
 	struct kp_chunk_proto *p;
 	struct capture cap;
 	char err[256];
+	size_t i;
 
 	ok(run_built(fused_chunk(&p), &cap, err, sizeof(err)) == 0 &&
 	   !strcmp(cap.out, "15\n"), "TLTK takes its JMP, MULK multiplies: %s%s",
 	   err, cap.err);
-	expect_fused_refusal(5, KTAP_INSN_ABC(KTAP_OP_DIVK, 1, 0, 1),
-			     "DIVK by a constant 0",
-			     "instruction 5 (line 1): DIVK: constant 1 is a zero divisor");
-	expect_fused_refusal(5, KTAP_INSN_ABC(KTAP_OP_MODK, 1, 0, 1),
-			     "MODK by a constant 0", "MODK: constant 1 is a zero divisor");
-	expect_fused_refusal(5, KTAP_INSN_ABC(KTAP_OP_ADDK, 1, 0, 2),
-			     "ADDK of a string constant",
-			     "ADDK: constant 2 is not an integer");
-	expect_fused_refusal(5, KTAP_INSN_ABC(KTAP_OP_SUBK, 1, 0, 3),
-			     "SUBK of a constant that does not exist",
-			     "SUBK: constant 3 outside the table of 3");
-	expect_fused_refusal(1, KTAP_INSN_ABC(KTAP_OP_TGEK, 0, 7, 1),
-			     "TGEK of a constant that does not exist",
-			     "TGEK: constant 7 outside the table of 3");
-	expect_fused_refusal(1, KTAP_INSN_ABC(KTAP_OP_TLTK, 0, 0, 2),
-			     "a fused compare with a flag of 2",
-			     "TLTK: flag C is 2, must be 0 or 1");
-	expect_fused_refusal(1, KTAP_INSN_ABC(KTAP_OP_TEQ, 0, 2, 1),
-			     "TEQ of a register outside the frame",
-			     "TEQ: register B=2 outside the frame of 2");
-	expect_fused_refusal(2, KTAP_INSN_ABX(KTAP_OP_LOADI, 1, SBX(0)),
-			     "a fused compare not followed by a JMP",
-			     "instruction 1 (line 1): TLTK: must be followed by a JMP");
-	expect_fused_refusal(6, KTAP_INSN_ABC(KTAP_OP_TLE, 0, 1, 0),
-			     "a fused compare whose JMP is the last instruction",
-			     "instruction 6 (line 1): TLE: must be followed by a JMP and one more");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_fused_refusal(cases[i].pc, cases[i].insn, cases[i].what,
+				     cases[i].want);
 }
 
 /* Proto 0 declaring parameters, and a FORLOOP that skipped FORPREP. */
