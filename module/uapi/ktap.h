@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		6
+#define KTAP_ABI_MINOR		7
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -217,6 +217,10 @@ struct ktap_const_header {
  *   FOR   A: the first of the four registers A..A+3 of a numeric for
  *         loop (index, iterations left, step, the loop variable), of a
  *         table loop (TFORLOOP) or of a sort in progress (SORTSTEP)
+ *   KSC   constant index in an 8-bit field (B or C)       (ABI 1.6)
+ *   KNUM  KSC of an integer constant                       (ABI 1.6)
+ *   KDIV  KNUM of a constant other than 0: a divisor       (ABI 1.6)
+ *   BIT   0 or 1                                           (ABI 1.6)
  */
 enum ktap_operand_mode {
 	KTAP_MODE_NONE,
@@ -230,6 +234,10 @@ enum ktap_operand_mode {
 	KTAP_MODE_ARG,
 	KTAP_MODE_PRO,
 	KTAP_MODE_FOR,
+	KTAP_MODE_KSC,
+	KTAP_MODE_KNUM,
+	KTAP_MODE_KDIV,
+	KTAP_MODE_BIT,
 };
 
 /* The modes that fill the 16-bit Bx field (ABx layout). */
@@ -255,7 +263,8 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_ADDT ? 6 : (op) >= KTAP_OP_AGGT ? 3 :	\
+	((op) >= KTAP_OP_ADDT ? 7 : (op) >= KTAP_OP_ADDK ? 6 :		\
+	 (op) >= KTAP_OP_AGGT ? 3 :					\
 	 (op) >= KTAP_OP_NEWTAB ? 2 : (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*

@@ -33,6 +33,7 @@
 #include <linux/preempt.h>
 #include <linux/hardirq.h>
 #include <asm/local.h>
+#include <linux/bitops.h>
 
 static inline void *kp_zalloc(size_t size)
 {
@@ -168,6 +169,12 @@ static inline void kp_unlock_raw(struct kp_lock *l)
 	raw_spin_unlock(&l->lock);
 }
 
+/* The position of the highest set bit, 1..64; 0 for 0. */
+static inline u32 kp_fls64(u64 x)
+{
+	return fls64(x);
+}
+
 #else /* user space */
 
 #include <stdarg.h>
@@ -275,6 +282,12 @@ static inline void kp_heap_unpoison(void *p, size_t n)
 	(void)n;
 }
 #endif
+
+static inline u32 kp_fls64(u64 x)
+{
+	return x ? 64 - (u32)__builtin_clzll(x) : 0;
+}
+
 
 /* The pool: address space only, pages come when first touched. */
 static inline void *kp_pool_map(size_t size)

@@ -233,13 +233,10 @@ int kp_tab_get(struct kp_store *st, struct kp_tab *t,
 /* Count the integer keys by the power of two above them (nums[i]: 2^(i-1) < k <= 2^i). */
 static void kp_tab_count_key(const struct kp_value *k, u32 *nums, u32 *nint)
 {
-	u32 i = 0;
-
 	if (k->type != KP_TNUM || k->n < 1 || k->n > (1LL << KP_TAB_MAXBITS))
 		return;
-	while ((1ULL << i) < (u64)k->n)
-		i++;
-	nums[i]++;
+	/* the smallest i with k <= 2^i */
+	nums[kp_fls64((u64)k->n - 1)]++;
 	(*nint)++;
 }
 
@@ -459,6 +456,16 @@ int kp_tab_set(struct kp_store *st, struct kp_tab *t,
 }
 
 /* Release every entry of t and its parts; t itself stays. */
+int kp_tab_add(struct kp_store *st, struct kp_tab *t,
+	       const struct kp_value *key, s64 n, u32 max_entries, s64 *sum)
+{
+	struct kp_value v = kp_num(n), bad;
+	int err = kp_tab_arith(st, t, key, KTAP_OP_ADD, &v, max_entries, &bad,
+			       sum);
+
+	return err == KP_TAB_EARITH ? 1 : err;
+}
+
 static void kp_tab_drop_parts(struct kp_store *st, struct kp_tab *t)
 {
 	u32 i;
@@ -528,7 +535,7 @@ int kp_tab_agg(struct kp_store *st, struct kp_tab *t,
 
 int kp_tab_arith(struct kp_store *st, struct kp_tab *t,
 		 const struct kp_value *key, u32 op, const struct kp_value *n,
-		 u32 max_entries, struct kp_value *bad)
+		 u32 max_entries, struct kp_value *bad, s64 *result)
 {
 	struct kp_value *cur, v;
 	unsigned long flags;
@@ -547,10 +554,13 @@ int kp_tab_arith(struct kp_store *st, struct kp_tab *t,
 		err = KP_TAB_EDIV0;
 	} else if (cur && cur->type == KP_TNUM) {
 		cur->n = kp_arith_binop(op, v.n, n->n);	/* the hot path */
+		v = *cur;
 	} else {
 		v = kp_num(kp_arith_binop(op, v.n, n->n));
 		err = kp_tab_set_pooled(st, t, key, &v, max_entries);
 	}
+	if (!err && result)
+		*result = v.n;
 	kp_unlock(st, &t->lock, flags);
 	return err;
 }

@@ -63,6 +63,71 @@ int kp_tab_set(struct kp_store *st, struct kp_tab *t,
 	       u32 max_entries);
 
 /*
+ * The array fast paths of GETT and SETT, inline in the interpreter: a
+ * number key within the array part, under the table's lock.  false
+ * leaves the work to kp_tab_get() / kp_tab_set().  The key is read
+ * before *out is written, so they may be the same register.
+ */
+static inline bool kp_tab_get_fast(struct kp_store *st, struct kp_tab *t,
+				   const struct kp_value *key,
+				   struct kp_value *out)
+{
+	u64 i = (u64)key->n - 1;
+	unsigned long flags;
+	bool hit;
+
+	if (key->type != KP_TNUM || !kp_lock(st, &t->lock, &flags))
+		return false;
+	hit = i < t->asize;
+	if (hit)
+		*out = t->arr[i];
+	kp_unlock(st, &t->lock, flags);
+	return hit;
+}
+
+/*
+ * Only a number or a boolean replacing nil, a number or a boolean: what
+ * owns nothing needs no hold and no release.  Filling a nil slot counts
+ * an entry, within max_entries.
+ */
+static inline bool kp_tab_set_fast(struct kp_store *st, struct kp_tab *t,
+				   const struct kp_value *key,
+				   const struct kp_value *val, u32 max_entries)
+{
+	u64 i = (u64)key->n - 1;
+	struct kp_value *slot;
+	unsigned long flags;
+	bool done = false;
+
+	if (key->type != KP_TNUM ||
+	    (val->type != KP_TNUM && val->type != KP_TBOOL) ||
+	    !kp_lock(st, &t->lock, &flags))
+		return false;
+	if (i < t->asize) {
+		slot = &t->arr[i];
+		if (slot->type == KP_TNIL && t->count < max_entries) {
+			t->count++;
+			*slot = *val;
+			done = true;
+		} else if (slot->type == KP_TNUM || slot->type == KP_TBOOL) {
+			*slot = *val;
+			done = true;
+		}
+	}
+	kp_unlock(st, &t->lock, flags);
+	return done;
+}
+
+/*
+ * The counter idiom t[key] += n as compiled before ABI 1.7 (GETT0, ADD,
+ * SETT), as one operation: kp_tab_arith() of ADD, with the sum in *sum.
+ * Returns 0, a KP_TAB_E* error, or 1 (nothing done) when the value
+ * there is not a number.
+ */
+int kp_tab_add(struct kp_store *st, struct kp_tab *t,
+	       const struct kp_value *key, s64 n, u32 max_entries, s64 *sum);
+
+/*
  * t[key] <<< n in one step under t's lock, making the aggregation when
  * t[key] is nil; KP_TAB_EAGG (with *bad := t[key]) when it holds
  * something else.
@@ -73,12 +138,13 @@ int kp_tab_agg(struct kp_store *st, struct kp_tab *t,
 
 /*
  * t[key] := t[key] op n in one step under t's lock (op: KTAP_OP_ADD ..
- * KTAP_OP_SHR), a missing element counting as 0.  KP_TAB_EARITH with
- * *bad := the element or n when one is not a number, KP_TAB_EDIV0.
+ * KTAP_OP_SHR), a missing element counting as 0; the new value goes to
+ * *result too unless NULL.  KP_TAB_EARITH with *bad := the element or
+ * n when one is not a number, KP_TAB_EDIV0.
  */
 int kp_tab_arith(struct kp_store *st, struct kp_tab *t,
 		 const struct kp_value *key, u32 op, const struct kp_value *n,
-		 u32 max_entries, struct kp_value *bad);
+		 u32 max_entries, struct kp_value *bad, s64 *result);
 
 /* Remove every entry; 0 or KP_TAB_EBUSY. */
 int kp_tab_clear(struct kp_store *st, struct kp_tab *t);
