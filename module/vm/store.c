@@ -78,7 +78,7 @@ struct kp_store_seg {
 static void kp_store_add_seg(struct kp_store *st, struct kp_store_seg *seg)
 {
 	u64 rest = st->cur_size - st->cur_top, chunk;
-	char *p = st->cur + st->cur_top;
+	char *p = st->cur ? st->cur + st->cur_top : NULL;	/* none at first */
 	u32 c;
 
 	/* The old segment's rest: free objects, largest first. */
