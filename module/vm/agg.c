@@ -52,9 +52,14 @@ void kp_agg_add(struct kp_store *st, struct kp_agg *a, s64 v)
 	unsigned long flags;
 	u32 cpu;
 
-	kp_irq_save(flags);
-	cpu = kp_cpu_id();
-	kp_local_inc_return(&st->ctxs[cpu].guard);
+	if (!st->shared) {	/* the process context alone */
+		flags = 0;
+		cpu = kp_cpu_id();
+	} else {
+		kp_irq_save(flags);
+		cpu = kp_cpu_id();
+		kp_local_inc_return(&st->ctxs[cpu].guard);
+	}
 
 	/* nr_cpu_ids does not change while a session runs; be safe anyway. */
 	s = &a->slots[cpu < a->nslots ? cpu : 0];
@@ -65,8 +70,10 @@ void kp_agg_add(struct kp_store *st, struct kp_agg *a, s64 v)
 	s->count++;
 	s->sum = (s64)((u64)s->sum + (u64)v);
 	s->hist[kp_agg_bucket(v)]++;
-	kp_local_dec(&st->ctxs[cpu].guard);
-	kp_irq_restore(flags);
+	if (st->shared) {
+		kp_local_dec(&st->ctxs[cpu].guard);
+		kp_irq_restore(flags);
+	}
 }
 
 void kp_agg_read(const struct kp_agg *a, struct kp_agg_slot *out)

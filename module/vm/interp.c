@@ -573,7 +573,19 @@ op_GETG:
 	RA = kp_vm_get_global(x->vm, KTAP_INSN_BX(insn));
 	KP_NEXT();
 op_SETG:
-	/* Under the globals' lock: another CPU may write it too. */
+	/*
+	 * Alone (no probe may run yet), what owns nothing is just copied;
+	 * else under the globals' lock: another CPU may write it too.
+	 */
+	if (likely(!x->vm->store.shared && RA.type < KP_TSTR)) {
+		struct kp_global *g = &x->vm->globals[KTAP_INSN_BX(insn)];
+
+		memcpy(&result, g, sizeof(result));
+		if (likely(result.type < KP_TSTR)) {
+			memcpy(g, &RA, sizeof(*g));
+			KP_NEXT();
+		}
+	}
 	ret = kp_set_global(x, p, pc, KTAP_INSN_BX(insn), &RA);
 	if (ret)
 		goto out;

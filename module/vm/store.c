@@ -8,7 +8,7 @@
  * first one at LOAD, so a session that stores little starts fast; more
  * when the process context runs out (kp_store_grow(), and the
  * interpreter retries the instruction); and all the rest before probes
- * attach (kp_vm_reserve_pool()), because probe context never calls the
+ * attach (kp_vm_prepare_probes()), because probe context never calls the
  * host's allocator: it carves what is mapped, under the pool lock.
  * Objects come in power-of-two classes from 16 bytes; a class takes
  * from its free list, else carves from the untouched rest of the
@@ -52,9 +52,13 @@
 
 struct kp_scratch_big {
 	struct kp_scratch_big *next;
-	u64 size;		/* as passed to kp_store_alloc() */
+	u64 size;		/* bytes after the header */
+	u64 top;		/* first free byte */
 	u64 data[];
 };
+
+/* A pool object of 64 KiB with its header. */
+#define KP_SCRATCH_BLOCK	(64 * 1024 - sizeof(struct kp_scratch_big))
 
 static u32 kp_store_class(size_t size)
 {
@@ -186,28 +190,6 @@ bool kp_store_grow(struct kp_store *st, u64 bytes)
 	return true;
 }
 
-bool kp_lock(struct kp_store *st, struct kp_lock *l, unsigned long *flags)
-{
-	u32 cpu;
-
-	kp_irq_save(*flags);
-	cpu = kp_cpu_id();
-	kp_local_inc_return(&st->ctxs[cpu].guard);
-	if (kp_lock_raw(l))
-		return true;
-	kp_local_dec(&st->ctxs[cpu].guard);
-	kp_irq_restore(*flags);
-	return false;
-}
-
-void kp_unlock(struct kp_store *st, struct kp_lock *l, unsigned long flags)
-{
-	kp_unlock_raw(l);
-	/* Interrupts are still off: the same CPU as kp_lock(). */
-	kp_local_dec(&st->ctxs[kp_cpu_id()].guard);
-	kp_irq_restore(flags);
-}
-
 /* An object of class c: its free list, the pool's rest, or a split. */
 static void *kp_store_take(struct kp_store *st, u32 c)
 {
@@ -337,22 +319,34 @@ void kp_scratch_init(struct kp_scratch *sc, struct kp_store *st,
 	sc->size = size;
 }
 
+/*
+ * Overflow: a block borrowed from the pool (64 KiB, or what size needs),
+ * bump-allocated like the arena and kept until the reset.
+ */
 static void *kp_scratch_borrow(struct kp_scratch *sc, size_t size)
 {
-	struct kp_scratch_big *big;
+	struct kp_scratch_big *big = sc->bigs;
 	unsigned long flags;
-	u64 total = sizeof(*big) + size;
+	u64 total;
+	void *p;
 
-	if (!kp_lock(sc->st, &sc->st->lock, &flags))
-		return NULL;
-	big = kp_store_alloc(sc->st, total);
-	kp_unlock(sc->st, &sc->st->lock, flags);
-	if (!big)
-		return NULL;
-	big->size = total;
-	big->next = sc->bigs;
-	sc->bigs = big;
-	return big->data;
+	if (!big || big->size - big->top < size) {
+		total = sizeof(*big) + (size > KP_SCRATCH_BLOCK ? size :
+					KP_SCRATCH_BLOCK);
+		if (!kp_lock(sc->st, &sc->st->lock, &flags))
+			return NULL;
+		big = kp_store_alloc(sc->st, total);
+		kp_unlock(sc->st, &sc->st->lock, flags);
+		if (!big)
+			return NULL;
+		big->size = total - sizeof(*big);
+		big->next = sc->bigs;
+		sc->bigs = big;
+	}
+	p = (char *)big->data + big->top;
+	big->top += size;
+	memset(p, 0, size);
+	return p;
 }
 
 void *kp_scratch_alloc(struct kp_scratch *sc, size_t size)
@@ -380,7 +374,7 @@ void kp_scratch_reset(struct kp_scratch *sc)
 	while (sc->bigs) {
 		big = sc->bigs;
 		sc->bigs = big->next;
-		kp_store_free(sc->st, big, big->size);
+		kp_store_free(sc->st, big, sizeof(*big) + big->size);
 	}
 	kp_unlock(sc->st, &sc->st->lock, flags);
 }

@@ -54,6 +54,12 @@ struct kp_store {
 	u64 live_objects;
 	struct kp_store_ctx *ctxs;
 	u32 ncpus;		/* ctxs[ncpus] is the process context */
+	/*
+	 * Set before any probe may run (kp_vm_prepare_probes()): until
+	 * then the process context is the only one running, and locks,
+	 * guards and seqcounts are skipped.
+	 */
+	bool shared;
 	kp_atomic64_t epoch;
 	kp_atomic_t pending;	/* retired, not yet freed: 0 skips a reap */
 	struct kp_store_gen open;	/* retired since the last close */
@@ -89,10 +95,38 @@ bool kp_store_grow(struct kp_store *st, u64 bytes);
  * Locks (the pool's, a table's, the globals'): interrupts off, and the
  * CPU's guard raised so that a probe firing on this CPU while the lock
  * is held is dropped instead of spinning on it.  False only in NMI when
- * the lock is taken: the caller drops what it was doing.
+ * the lock is taken: the caller drops what it was doing.  Nothing to do
+ * while the process context runs alone (!st->shared).
  */
-bool kp_lock(struct kp_store *st, struct kp_lock *l, unsigned long *flags);
-void kp_unlock(struct kp_store *st, struct kp_lock *l, unsigned long flags);
+static inline bool kp_lock(struct kp_store *st, struct kp_lock *l,
+			   unsigned long *flags)
+{
+	u32 cpu;
+
+	if (!st->shared) {
+		*flags = 0;
+		return true;
+	}
+	kp_irq_save(*flags);
+	cpu = kp_cpu_id();
+	kp_local_inc_return(&st->ctxs[cpu].guard);
+	if (kp_lock_raw(l))
+		return true;
+	kp_local_dec(&st->ctxs[cpu].guard);
+	kp_irq_restore(*flags);
+	return false;
+}
+
+static inline void kp_unlock(struct kp_store *st, struct kp_lock *l,
+			     unsigned long flags)
+{
+	if (!st->shared)
+		return;
+	kp_unlock_raw(l);
+	/* Interrupts are still off: the same CPU as kp_lock(). */
+	kp_local_dec(&st->ctxs[kp_cpu_id()].guard);
+	kp_irq_restore(flags);
+}
 
 /* With the pool lock held: zeroed, 8-aligned memory, or NULL when full. */
 void *kp_store_alloc(struct kp_store *st, size_t size);

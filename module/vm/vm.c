@@ -156,7 +156,12 @@ int kp_vm_run_probe(struct kp_vm *vm, const struct kp_proto *proto,
 	struct kp_exec *x = vm->cpus[cpu];
 	int ret;
 
-	if (kp_local_inc_return(guard) != 1) {
+	/* Without kp_vm_prepare_probes() nothing here is safe to share. */
+	if (unlikely(!vm->store.shared) || kp_local_inc_return(guard) != 1) {
+		if (!vm->store.shared) {
+			kp_atomic64_inc(&vm->dropped);
+			return -EBUSY;
+		}
 		kp_local_dec(guard);
 		kp_atomic64_inc(&vm->dropped);
 		return -EBUSY;
@@ -172,10 +177,12 @@ int kp_vm_run_probe(struct kp_vm *vm, const struct kp_proto *proto,
 	return ret;
 }
 
-int kp_vm_reserve_pool(struct kp_vm *vm)
+int kp_vm_prepare_probes(struct kp_vm *vm)
 {
 	if (vm->store.mapped < vm->store.limit && !kp_store_grow(&vm->store, 0))
 		return -ENOMEM;
+	vm->store.shared = true;
+	kp_smp_mb();	/* before the host lets a probe see this VM */
 	return 0;
 }
 
@@ -252,33 +259,7 @@ int kp_vm_no_memory(struct kp_exec *x, const struct kp_proto *p,
 	return kp_vm_error(x, p, pc, "out of session memory (raise it with --max-memory)");
 }
 
-/*
- * Globals.  A writer holds globals_lock and makes globals_seq odd while
- * it writes the two words; a reader retries until it read both words
- * under one even value.  A reader never waits for a lock, so this is
- * safe in NMI too: the writer it may retry for runs on another CPU (one
- * on this CPU holds the guard, and the event would have been dropped).
- */
-struct kp_value kp_vm_get_global(struct kp_vm *vm, u32 i)
-{
-	struct kp_global *g = &vm->globals[i];
-	struct kp_value v;
-	u64 w[2];
-	int seq;
-
-	for (;;) {
-		seq = kp_atomic_read(&vm->globals_seq);
-		kp_smp_rmb();
-		w[0] = kp_load_u64(&g->w[0]);
-		w[1] = kp_load_u64(&g->w[1]);
-		kp_smp_rmb();
-		if (!(seq & 1) && kp_atomic_read(&vm->globals_seq) == seq)
-			break;
-	}
-	memcpy(&v, w, sizeof(v));
-	return v;
-}
-
+/* Globals: see kp_vm_get_global() in vm.h. */
 /* globals_lock held. */
 static void kp_vm_write_global(struct kp_vm *vm, u32 i,
 			       const struct kp_value *v)
@@ -288,6 +269,10 @@ static void kp_vm_write_global(struct kp_vm *vm, u32 i,
 	u64 w[2];
 
 	memcpy(w, v, sizeof(w));
+	if (!vm->store.shared) {	/* no reader anywhere else */
+		memcpy(g, w, sizeof(w));
+		return;
+	}
 	kp_atomic_set_release(&vm->globals_seq, seq + 1);
 	kp_smp_wmb();
 	kp_store_u64(&g->w[0], w[0]);

@@ -127,11 +127,14 @@ int kp_vm_run_probe(struct kp_vm *vm, const struct kp_proto *proto,
 		    const void *event);
 
 /*
- * Process context, before probes attach: map all of the pool the budget
- * allows now, since probe context cannot map more (store.c).  0 or
- * -ENOMEM.
+ * Process context, after the top level ran and before any probe may
+ * fire: map all of the pool the budget allows now, since probe context
+ * cannot map more (store.c), and turn on the locks, guards and
+ * seqcounts that sharing the VM between contexts needs (until then the
+ * process context runs alone and skips them).  0 or -ENOMEM.
+ * kp_vm_run_probe() before it drops the event.
  */
-int kp_vm_reserve_pool(struct kp_vm *vm);
+int kp_vm_prepare_probes(struct kp_vm *vm);
 
 /* How many events kp_vm_run_probe() dropped. */
 u64 kp_vm_dropped(struct kp_vm *vm);
@@ -180,8 +183,38 @@ int kp_vm_error(struct kp_exec *x, const struct kp_proto *proto,
 int kp_vm_no_memory(struct kp_exec *x, const struct kp_proto *proto,
 		    const u32 *pc, const char *what);
 
-/* Globals, safe against writers on other CPUs (vm.c). */
-struct kp_value kp_vm_get_global(struct kp_vm *vm, u32 i);
+/*
+ * Globals.  A writer holds globals_lock and makes globals_seq odd while
+ * it writes the two words; a reader retries until it read both words
+ * under one even value.  A reader never waits for a lock, so this is
+ * safe in NMI too: the writer it may retry for runs on another CPU (one
+ * on this CPU holds the guard, and the event would have been dropped).
+ * Until probes may run (!store.shared) they are plain words.
+ */
+static inline struct kp_value kp_vm_get_global(struct kp_vm *vm, u32 i)
+{
+	struct kp_global *g = &vm->globals[i];
+	struct kp_value v;
+	u64 w[2];
+	int seq;
+
+	if (likely(!vm->store.shared)) {	/* the process context alone */
+		memcpy(&v, g, sizeof(v));
+		return v;
+	}
+	for (;;) {
+		seq = kp_atomic_read(&vm->globals_seq);
+		kp_smp_rmb();
+		w[0] = kp_load_u64(&g->w[0]);
+		w[1] = kp_load_u64(&g->w[1]);
+		kp_smp_rmb();
+		if (!(seq & 1) && kp_atomic_read(&vm->globals_seq) == seq)
+			break;
+	}
+	memcpy(&v, w, sizeof(v));
+	return v;
+}
+
 /* G[i] := v, holding v and letting go of the old; KP_TAB_* codes. */
 int kp_vm_set_global(struct kp_vm *vm, u32 i, const struct kp_value *v);
 /* G[i] <<< n (see kp_tab_agg()). */

@@ -263,8 +263,10 @@ int main(void)
 		return done();
 	}
 	is_int(kp_vm_run_main(the_vm), 0, "the top level runs");
-	is_int(kp_vm_reserve_pool(the_vm), 0,
-	       "the pool is mapped before probes run");
+	is_int(kp_vm_run_probe(the_vm, proto_of(the_vm, "count"), NULL),
+	       -EBUSY, "a probe before kp_vm_prepare_probes() is dropped");
+	is_int(kp_vm_prepare_probes(the_vm), 0,
+	       "the pool is mapped and the VM shared before probes run");
 	talk_proto = proto_of(the_vm, "talk");
 	test_counts(the_vm);
 	test_churn(the_vm);
