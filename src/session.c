@@ -3,17 +3,23 @@
  * The user-space half of a session.  A reader thread drains the session
  * fd while the main thread sits in the START ioctl, because the module
  * runs the top-level code inside that ioctl and waits for room in the
- * output ring when the script prints more than it holds.
+ * output ring when the script prints more than it holds.  With events
+ * the main thread then waits for a reason to stop (a signal, the traced
+ * command's end, the timeout, or the module's KTAP_REC_STOP, which the
+ * reader turns into SIGUSR1) and sends STOP, which runs trace_end.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "output.h"
 #include "session.h"
@@ -50,7 +56,9 @@ static void *kp_reader_main(void *arg)
 
 			memcpy(&rec, buf + off, sizeof(rec));
 			off += sizeof(rec);
-			if (kp_output_print(rec.type, buf + off, rec.len))
+			if (rec.type == KTAP_REC_STOP)
+				kill(getpid(), SIGUSR1);
+			else if (kp_output_print(rec.type, buf + off, rec.len))
 				rd->runtime_error = 1;
 			off += (rec.len + KTAP_RECORD_ALIGN - 1) &
 			       ~(KTAP_RECORD_ALIGN - 1);
@@ -58,6 +66,7 @@ static void *kp_reader_main(void *arg)
 	}
 	fflush(stdout);
 	free(buf);
+	kill(getpid(), SIGUSR1);	/* the session ended: stop waiting */
 	return NULL;
 }
 
@@ -118,6 +127,11 @@ static int kp_load(int fd, const void *chunk, size_t len,
 		.err_buf = (unsigned long)err,
 		.err_len = sizeof(err),
 		.limits = opts->limits,
+		.events = (unsigned long)opts->events,
+		.nevents = opts->nevents,
+		.cpu = opts->cpu,
+		.pid = opts->pid,
+		.end_proto = opts->end_proto,
 	};
 
 	int load_errno;
@@ -133,11 +147,128 @@ static int kp_load(int fd, const void *chunk, size_t len,
 	return -load_errno;
 }
 
-static int kp_run_loaded(int fd)
+/* The signals the main thread waits for; blocked in every thread. */
+static void kp_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGUSR1);
+}
+
+/*
+ * -- cmd: fork it, held before exec until the probes are live (a byte
+ * on the pipe; EOF means ktap gave up, and the child exits).
+ */
+static pid_t kp_cmd_fork(char **cmd, int *go)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p) < 0)
+		return -1;
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		sigset_t set;
+
+		kp_stop_signals(&set);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(127);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "ktap: cannot run '%s': %s\n", cmd[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(p[0]);
+	*go = p[1];
+	return pid;
+}
+
+/* Reap the command, killing it first if it still runs. */
+static void kp_cmd_end(pid_t *child, int sig)
+{
+	if (*child <= 0)
+		return;
+	if (sig)
+		kill(*child, sig);
+	waitpid(*child, NULL, 0);
+	*child = 0;
+}
+
+/* Wait for a reason to stop a live session. */
+static void kp_wait_stop(const struct kp_run_options *opts, pid_t *child)
+{
+	struct timespec end, now, left, *wait = NULL;
+	siginfo_t info;
+	sigset_t set;
+	int sig;
+
+	kp_stop_signals(&set);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += (time_t)opts->timeout;
+	end.tv_nsec += (long)((opts->timeout - (double)(time_t)opts->timeout) *
+			      1e9);
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	for (;;) {
+		if (opts->timeout > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left.tv_sec = end.tv_sec - now.tv_sec;
+			left.tv_nsec = end.tv_nsec - now.tv_nsec;
+			if (left.tv_nsec < 0) {
+				left.tv_sec--;
+				left.tv_nsec += 1000000000L;
+			}
+			if (left.tv_sec < 0)
+				return;
+			wait = &left;
+		}
+		sig = sigtimedwait(&set, &info, wait);
+		if (sig < 0 && errno == EINTR)
+			continue;
+		if (sig != SIGCHLD)
+			return;		/* a signal, SIGUSR1, the timeout */
+		if (*child > 0 && waitpid(*child, NULL, WNOHANG) == *child) {
+			*child = 0;
+			return;
+		}
+	}
+}
+
+/* START; when live, release the command, wait, STOP.  0 or an errno. */
+static int kp_trace(int fd, const struct kp_run_options *opts, pid_t *child,
+		    int go)
+{
+	int live = ioctl(fd, KTAP_IOC_START);
+
+	if (live < 0)
+		return errno;
+	if (live == 1) {
+		if (go >= 0 && write(go, "g", 1) != 1)
+			kp_cmd_end(child, SIGKILL);
+		kp_wait_stop(opts, child);
+		if (ioctl(fd, KTAP_IOC_STOP) < 0)
+			return errno;
+	}
+	return 0;
+}
+
+static int kp_run_loaded(int fd, const struct kp_run_options *opts,
+			 pid_t *child, int go)
 {
 	struct kp_reader rd = { .fd = fd };
 	pthread_t reader;
-	int ret, start_errno = 0;
+	int ret, start_errno;
 
 	ret = pthread_create(&reader, NULL, kp_reader_main, &rd);
 	if (ret) {
@@ -145,8 +276,7 @@ static int kp_run_loaded(int fd)
 			strerror(ret));
 		return KP_EXIT_SYSTEM;
 	}
-	if (ioctl(fd, KTAP_IOC_START) < 0)
-		start_errno = errno;
+	start_errno = kp_trace(fd, opts, child, go);
 	pthread_join(reader, NULL);
 	if (start_errno) {
 		fprintf(stderr, "ktap: running the script failed: %s\n",
@@ -164,21 +294,40 @@ static int kp_run_loaded(int fd)
 int kp_session_run(const void *chunk, size_t len,
 		   const struct kp_run_options *opts)
 {
-	int fd, ret;
+	struct kp_run_options o = *opts;
+	pid_t child = 0;
+	int fd, ret, go = -1;
+	sigset_t set;
 
 	fd = kp_open_device();
 	if (fd < 0)
 		return KP_EXIT_SYSTEM;
+	kp_stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (kp_check_abi(fd)) {
-		ret = KP_EXIT_SYSTEM;
-	} else {
-		ret = kp_load(fd, chunk, len, opts);
-		if (ret == 0)
-			ret = kp_run_loaded(fd);
-		else
-			ret = ret == -EINVAL || ret == -ENOMEM ? KP_EXIT_SCRIPT :
-							 KP_EXIT_SYSTEM;
+		close(fd);
+		return KP_EXIT_SYSTEM;
 	}
+	if (o.cmd) {
+		child = kp_cmd_fork(o.cmd, &go);
+		if (child < 0) {
+			fprintf(stderr, "ktap: cannot start '%s': %s\n",
+				o.cmd[0], strerror(errno));
+			close(fd);
+			return KP_EXIT_SYSTEM;
+		}
+		o.pid = child;
+	}
+	ret = kp_load(fd, chunk, len, &o);
+	if (ret == 0)
+		ret = kp_run_loaded(fd, &o, &child, go);
+	else
+		ret = ret == -EINVAL || ret == -ENOMEM || ret == -ENOENT ?
+		      KP_EXIT_SCRIPT : KP_EXIT_SYSTEM;
+	if (go >= 0)
+		close(go);
+	/* Done with it: a command that still runs is told to end. */
+	kp_cmd_end(&child, SIGTERM);
 	close(fd);
 	return ret;
 }

@@ -61,6 +61,7 @@ static int __init kp_init(void)
 static void __exit kp_exit(void)
 {
 	misc_deregister(&kp_device);
+	kp_interim_exit();
 }
 
 module_init(kp_init);

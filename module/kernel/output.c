@@ -25,8 +25,18 @@ static size_t kp_record_bytes(u32 len)
 	return sizeof(struct ktap_record) + ALIGN(len, KTAP_RECORD_ALIGN);
 }
 
+static void kp_output_wake(struct irq_work *work)
+{
+	struct kp_output *out = container_of(work, struct kp_output, wake);
+
+	wake_up_interruptible(&out->readers);
+}
+
 int kp_output_init(struct kp_output *out, size_t size)
 {
+	init_irq_work(&out->wake, kp_output_wake);
+	atomic64_set(&out->lost_busy, 0);
+	atomic_set(&out->stop, 0);
 	spin_lock_init(&out->lock);
 	mutex_init(&out->read_lock);
 	init_waitqueue_head(&out->readers);
@@ -43,6 +53,7 @@ int kp_output_init(struct kp_output *out, size_t size)
 
 void kp_output_destroy(struct kp_output *out)
 {
+	irq_work_sync(&out->wake);
 	kvfree(out->ring);
 	kvfree(out->bounce);
 	out->ring = NULL;
@@ -94,7 +105,18 @@ int kp_output_write(struct kp_output *out, u16 type, const void *data,
 
 	if (len > KTAP_RECORD_MAX)
 		return -EMSGSIZE;
-	for (;;) {
+	if (!may_sleep) {
+		if (!spin_trylock_irqsave(&out->lock, flags)) {
+			atomic64_inc(&out->lost_busy);
+			return 0;
+		}
+		if (out->size - (out->head - out->tail) < need) {
+			out->lost++;
+			spin_unlock_irqrestore(&out->lock, flags);
+			return 0;
+		}
+	}
+	while (may_sleep) {
 		spin_lock_irqsave(&out->lock, flags);
 		if (out->size - (out->head - out->tail) >= need)
 			break;
@@ -113,8 +135,17 @@ int kp_output_write(struct kp_output *out, u16 type, const void *data,
 	kp_ring_put(out, data, len);
 	kp_ring_put(out, &zero, need - sizeof(rec) - len);
 	spin_unlock_irqrestore(&out->lock, flags);
-	wake_up_interruptible(&out->readers);
+	if (may_sleep)
+		wake_up_interruptible(&out->readers);
+	else
+		irq_work_queue(&out->wake);
 	return 0;
+}
+
+void kp_output_request_stop(struct kp_output *out)
+{
+	atomic_set(&out->stop, 1);
+	irq_work_queue(&out->wake);
 }
 
 void kp_output_end(struct kp_output *out)
@@ -149,6 +180,7 @@ static size_t kp_output_take(struct kp_output *out, size_t count)
 		done += n;
 	}
 	/* Report drops once the backlog is gone and the record fits. */
+	out->lost += atomic64_xchg(&out->lost_busy, 0);
 	n = kp_record_bytes(sizeof(u64));
 	if (out->lost && out->head == out->tail && done + n <= count) {
 		struct ktap_record lost = {
@@ -162,6 +194,16 @@ static size_t kp_output_take(struct kp_output *out, size_t count)
 		out->lost = 0;
 		done += n;
 	}
+	n = kp_record_bytes(0);
+	if (out->head == out->tail && !out->lost && done + n <= count &&
+	    atomic_xchg(&out->stop, 0)) {
+		struct ktap_record stop = {
+			.type = KTAP_REC_STOP, .time_ns = ktime_get_ns(),
+		};
+
+		memcpy(out->bounce + done, &stop, sizeof(stop));
+		done += n;
+	}
 	return done;
 }
 
@@ -171,7 +213,8 @@ static bool kp_output_readable(struct kp_output *out)
 	bool ready;
 
 	spin_lock_irqsave(&out->lock, flags);
-	ready = out->head != out->tail || out->lost || out->ended;
+	ready = out->head != out->tail || out->lost || out->ended ||
+		atomic64_read(&out->lost_busy) || atomic_read(&out->stop);
 	spin_unlock_irqrestore(&out->lock, flags);
 	return ready;
 }
@@ -188,7 +231,9 @@ static ssize_t kp_output_read_locked(struct kp_output *out,
 	for (;;) {
 		spin_lock_irqsave(&out->lock, flags);
 		done = kp_output_take(out, count);
-		pending = out->head != out->tail || out->lost;
+		pending = out->head != out->tail || out->lost ||
+			  atomic64_read(&out->lost_busy) ||
+			  atomic_read(&out->stop);
 		if (done || (!pending && out->ended)) {
 			spin_unlock_irqrestore(&out->lock, flags);
 			break;

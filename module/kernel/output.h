@@ -6,6 +6,8 @@
 #ifndef KP_OUTPUT_H
 #define KP_OUTPUT_H
 
+#include <linux/atomic.h>
+#include <linux/irq_work.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -23,6 +25,13 @@ struct kp_output {
 	char *bounce;			/* read()'s copy-out buffer */
 	wait_queue_head_t readers;	/* wait for records or the end */
 	wait_queue_head_t writers;	/* sleepable writers wait for room */
+	/*
+	 * Probe context may hold locks that wake_up() takes (a tracepoint
+	 * inside the scheduler): it wakes readers through this irq_work.
+	 */
+	struct irq_work wake;
+	atomic64_t lost_busy;		/* dropped: the lock was busy */
+	atomic_t stop;			/* a KTAP_REC_STOP is to be sent */
 };
 
 int kp_output_init(struct kp_output *out, size_t size);
@@ -30,11 +39,14 @@ void kp_output_destroy(struct kp_output *out);
 
 /*
  * Queue one record.  With may_sleep (process context only) wait for the
- * reader to make room; otherwise drop the record and count it.
+ * reader to make room; otherwise (probe context) drop the record and
+ * count it, also when another writer holds the ring.
  */
 int kp_output_write(struct kp_output *out, u16 type, const void *data,
 		    u32 len, bool may_sleep);
 void kp_output_end(struct kp_output *out);
+/* Ask ktap to stop the session (KTAP_REC_STOP); any context but NMI. */
+void kp_output_request_stop(struct kp_output *out);
 ssize_t kp_output_read(struct kp_output *out, char __user *ubuf,
 		       size_t count, bool nonblock);
 __poll_t kp_output_poll(struct kp_output *out, struct file *file,

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The session: what one open file of /dev/ktap owns and the ioctls that
- * drive it.  A session goes NEW --LOAD--> LOADED --START--> STARTED; its
- * output is read() until the end.  Closing the file, which the kernel
- * also does when ktap is killed, frees everything the session owns.
+ * drive it.  A session goes NEW --LOAD--> LOADED --START--> LIVE
+ * --STOP--> ENDED (START goes straight to ENDED when nothing is left to
+ * wait for); its output is read() until the end.  Closing the file,
+ * which the kernel also does when ktap is killed, detaches every event
+ * and frees everything the session owns.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,23 +19,11 @@
 #include <linux/uaccess.h>
 #include "../uapi/ktap.h"
 #include "../vm/vm.h"
+#include "event.h"
 #include "output.h"
 #include "session.h"
 
 #define KP_ERR_MAX	512
-
-enum kp_session_state {
-	KP_SESSION_NEW,
-	KP_SESSION_LOADED,
-	KP_SESSION_STARTED,
-};
-
-struct kp_session {
-	struct mutex lock;		/* serialises ioctls */
-	enum kp_session_state state;
-	struct kp_vm *vm;
-	struct kp_output out;
-};
 
 static int kp_session_open(struct inode *inode, struct file *file)
 {
@@ -47,6 +37,8 @@ static int kp_session_open(struct inode *inode, struct file *file)
 	if (!s)
 		return -ENOMEM;
 	mutex_init(&s->lock);
+	raw_spin_lock_init(&s->vm_lock);
+	s->events.fire = kp_session_fire;
 	ret = kp_output_init(&s->out, kp_ceilings.output_size);
 	if (ret) {
 		kfree(s);
@@ -60,18 +52,41 @@ static int kp_session_release(struct inode *inode, struct file *file)
 {
 	struct kp_session *s = file->private_data;
 
+	kp_events_free(&s->events);
 	kp_vm_free(s->vm);
 	kp_output_destroy(&s->out);
 	kfree(s);
 	return 0;
 }
 
-/* The VM's output hook: process context, so wait for the reader. */
+/*
+ * The VM's output hook: in process context (top level, trace_end) wait
+ * for the reader; in probe context never.
+ */
 static int kp_session_emit(void *ctx, u16 type, const char *data, u32 len)
 {
 	struct kp_session *s = ctx;
 
-	return kp_output_write(&s->out, type, data, len, true);
+	return kp_output_write(&s->out, type, data, len, preemptible());
+}
+
+/* exit(): in the top level, START ends the session; in a probe, STOP. */
+static void kp_session_exit(void *ctx)
+{
+	struct kp_session *s = ctx;
+
+	WRITE_ONCE(s->exit_requested, true);
+	if (atomic_cmpxchg(&s->events.state, KP_EVENTS_LIVE,
+			   KP_EVENTS_STOPPING) == KP_EVENTS_LIVE)
+		kp_output_request_stop(&s->out);
+}
+
+void kp_session_probe_failed(struct kp_session *s)
+{
+	WRITE_ONCE(s->failed, true);
+	if (atomic_cmpxchg(&s->events.state, KP_EVENTS_LIVE,
+			   KP_EVENTS_STOPPING) == KP_EVENTS_LIVE)
+		kp_output_request_stop(&s->out);
 }
 
 /*
@@ -124,11 +139,35 @@ static int kp_resolve_limits(const struct ktap_limits *req,
 	return -E2BIG;
 }
 
+/* The events and trace_end of a LOAD; on failure the VM goes too. */
+static int kp_load_events(struct kp_session *s, const struct ktap_load *req,
+			  char *err)
+{
+	u32 nprotos = s->vm->chunk.nprotos;
+	int ret;
+
+	if (req->end_proto >= nprotos) {
+		snprintf(err, KP_ERR_MAX, "trace_end body %u outside 1..%u",
+			 req->end_proto, nprotos - 1);
+		ret = -EINVAL;
+	} else {
+		s->end_proto = req->end_proto;
+		ret = kp_events_load(&s->events, req, nprotos, err, KP_ERR_MAX);
+	}
+	if (ret) {
+		kp_events_free(&s->events);
+		kp_vm_free(s->vm);
+		s->vm = NULL;
+	}
+	return ret;
+}
+
 static int kp_load(struct kp_session *s, const struct ktap_load *req,
 		   char *err)
 {
 	struct kp_vm_host host = {
-		.emit = kp_session_emit, .yield = kp_session_yield, .ctx = s,
+		.emit = kp_session_emit, .yield = kp_session_yield,
+		.event_get = kp_event_get, .stop = kp_session_exit, .ctx = s,
 	};
 	struct kp_vm_limits lim;
 	void *chunk;
@@ -158,6 +197,8 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 	ret = kp_vm_load(chunk, req->chunk_len, &lim, &host, &s->vm, err,
 			 KP_ERR_MAX);
 	kvfree(chunk);
+	if (!ret)
+		ret = kp_load_events(s, req, err);
 	if (!ret)
 		s->state = KP_SESSION_LOADED;
 	return ret;
@@ -197,9 +238,28 @@ static long kp_ioctl_load(struct kp_session *s, void __user *arg)
 }
 
 /*
- * Run the top-level code.  A runtime error is reported in the output
- * stream, not as the ioctl's result; a signal while waiting for the
- * reader ends the run with that error.
+ * Stop: quiesce the events, run trace_end once unless a runtime error
+ * stopped the session, end the output.
+ */
+static int kp_session_stop(struct kp_session *s)
+{
+	int ret = 0;
+
+	if (s->state != KP_SESSION_LIVE)
+		return 0;
+	kp_events_quiesce(&s->events);
+	if (s->end_proto && !READ_ONCE(s->failed))
+		ret = kp_vm_run_proto(s->vm, s->end_proto, NULL);
+	s->state = KP_SESSION_ENDED;
+	kp_output_end(&s->out);
+	return ret == -EINVAL ? 0 : ret;
+}
+
+/*
+ * Run the top-level code, then enable the events.  A runtime error is
+ * reported in the output stream, not as the ioctl's result; a signal
+ * while waiting for the reader ends the run with that error.  Returns 1
+ * when the session is live (see KTAP_IOC_STOP).
  */
 static long kp_ioctl_start(struct kp_session *s)
 {
@@ -207,9 +267,15 @@ static long kp_ioctl_start(struct kp_session *s)
 
 	if (s->state != KP_SESSION_LOADED)
 		return -EINVAL;
-	s->state = KP_SESSION_STARTED;
 	ret = kp_vm_run_main(s->vm);
-	kp_output_end(&s->out);
+	s->state = KP_SESSION_LIVE;
+	if (!ret && !s->exit_requested && (s->events.n || s->end_proto)) {
+		kp_events_enable(&s->events);
+		return 1;
+	}
+	if (ret)
+		WRITE_ONCE(s->failed, true);
+	ret = kp_session_stop(s) ?: ret;
 	return ret == -EINVAL ? 0 : ret;
 }
 
@@ -230,6 +296,9 @@ static long kp_session_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case KTAP_IOC_START:
 		ret = kp_ioctl_start(s);
+		break;
+	case KTAP_IOC_STOP:
+		ret = kp_session_stop(s);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Sessions: one per open of /dev/ktap, owning its VM and output.
+ * Sessions: one per open of /dev/ktap, owning its VM, output and events.
  */
 #ifndef KP_SESSION_H
 #define KP_SESSION_H
 
 #include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include "event.h"
+#include "output.h"
 
 extern const struct file_operations kp_session_fops;
 
@@ -20,5 +24,30 @@ struct kp_ceilings {
 };
 
 extern struct kp_ceilings kp_ceilings;
+
+enum kp_session_state {
+	KP_SESSION_NEW,
+	KP_SESSION_LOADED,
+	KP_SESSION_LIVE,	/* events enabled, until STOP */
+	KP_SESSION_ENDED,	/* output ended */
+};
+
+struct kp_session {
+	struct mutex lock;		/* serialises ioctls */
+	enum kp_session_state state;
+	struct kp_vm *vm;
+	struct kp_output out;
+	struct kp_events events;
+	u32 end_proto;			/* trace_end body, or 0 */
+	bool failed;			/* a probe hit a runtime error */
+	bool exit_requested;		/* exit() ran */
+	raw_spinlock_t vm_lock;		/* INTERIM: see interim.c */
+};
+
+/* Run the body of a hit (interim.c). */
+void kp_session_fire(struct kp_events *set, const struct kp_evctx *ctx);
+/* A probe's runtime error: stop the events, ask ktap to STOP. */
+void kp_session_probe_failed(struct kp_session *s);
+void kp_interim_exit(void);
 
 #endif /* KP_SESSION_H */

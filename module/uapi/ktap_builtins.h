@@ -26,5 +26,7 @@ KTAP_BUILTIN(AVG, "avg", 1, 1)		/* (agg) -> sum / count, truncated */
 KTAP_BUILTIN(MIN, "min", 1, 1)		/* (agg) -> the least */
 KTAP_BUILTIN(MAX, "max", 1, 1)		/* (agg) -> the greatest */
 KTAP_BUILTIN(PRINT_HIST, "print_hist", 1, 2) /* (agg) or (t [, n]), see ktap.7 */
+/* ABI 1.4: events */
+KTAP_BUILTIN(EXIT, "exit", 0, 0)	/* (): stop tracing; trace_end runs */
 
 #undef KTAP_BUILTIN

@@ -620,6 +620,12 @@ op_AGGG:
 	if (ret)
 		goto out;
 	KP_NEXT();
+op_EVGET:
+	RA = kp_nil();
+	if (vm->host.event_get)
+		vm->host.event_get(vm, KTAP_INSN_B(insn), KTAP_INSN_C(insn),
+				   &RA);
+	KP_NEXT();
 leave:
 	/* A return: to the caller's frame, or out of the invocation. */
 	if (!depth)

@@ -26,14 +26,21 @@
 #include <linux/smp.h>
 #include <linux/cpumask.h>
 
+/*
+ * INTERIM (module/kernel/interim.c): GFP_ATOMIC in probe context, until
+ * the session pool of branch vmctx replaces allocation there.
+ */
+void *kp_interim_zalloc(size_t size);
+void kp_interim_free(void *p);
+
 static inline void *kp_zalloc(size_t size)
 {
-	return kvzalloc(size, GFP_KERNEL);
+	return kp_interim_zalloc(size);
 }
 
 static inline void kp_free(void *p)
 {
-	kvfree(p);
+	kp_interim_free(p);
 }
 
 /* CPUs: aggregations keep one slot per possible CPU (agg.c). */

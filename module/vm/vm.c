@@ -4,6 +4,7 @@
  * heap, run its top-level code, report runtime errors, free it all.
  */
 #include "vm.h"
+#include "format.h"
 #include "table.h"
 #include "../uapi/ktap.h"
 
@@ -105,6 +106,57 @@ int kp_vm_run_main(struct kp_vm *vm)
 
 	kp_vm_end_invocation(vm);
 	return ret;
+}
+
+int kp_vm_run_proto(struct kp_vm *vm, u32 index, const void *event)
+{
+	int ret;
+
+	vm->event = event;
+	ret = kp_interp(vm, &vm->chunk.protos[index]);
+	vm->event = NULL;
+	kp_vm_end_invocation(vm);
+	return ret;
+}
+
+struct kp_str *kp_vm_scratch_str(struct kp_vm *vm, const char *data, u32 len)
+{
+	struct kp_str *s;
+
+	if (len > vm->limits.max_string)
+		len = vm->limits.max_string;
+	s = kp_scratch_alloc(&vm->scratch, sizeof(*s) + (size_t)len + 1);
+	if (!s)
+		return NULL;
+	memcpy(s->data, data, len);
+	s->data[len] = '\0';
+	s->len = len;
+	s->home = KP_STR_SCRATCH;
+	return s;
+}
+
+struct kp_str *kp_vm_scratch_format(struct kp_vm *vm, const char *fmt,
+				    u32 len, const struct kp_value *args,
+				    u32 nargs)
+{
+	struct kp_fmt_error err;
+	struct kp_fmt_out o;
+	struct kp_str *s;
+	u64 n;
+
+	/* Measure, then write: the formatter counts what does not fit. */
+	kp_fmt_init(&o, NULL, 0);
+	kp_fmt_format(&o, fmt, len, args, nargs, &err);
+	n = o.len < vm->limits.max_string ? o.len : vm->limits.max_string;
+	s = kp_scratch_alloc(&vm->scratch, sizeof(*s) + (size_t)n + 1);
+	if (!s)
+		return NULL;
+	kp_fmt_init(&o, s->data, n);
+	kp_fmt_format(&o, fmt, len, args, nargs, &err);
+	s->data[n] = '\0';
+	s->len = (u32)n;
+	s->home = KP_STR_SCRATCH;
+	return s;
 }
 
 void kp_vm_end_invocation(struct kp_vm *vm)

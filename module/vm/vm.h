@@ -27,6 +27,7 @@ struct kp_vm_limits {
 };
 
 struct ktap_limits;
+struct kp_vm;
 
 /*
  * The limits a session asked for in the ABI's struct ktap_limits, with
@@ -49,6 +50,16 @@ struct kp_vm_host {
 	 * negative errno to stop a script whose process is being killed.
 	 */
 	int (*yield)(void *ctx);
+	/*
+	 * Events (ABI 1.4), both may be NULL.  event_get() puts item
+	 * (enum ktap_evctx) of the event vm->event, with index (argN's N,
+	 * a $name slot), into *out; it may build strings with
+	 * kp_vm_scratch_str() and kp_vm_scratch_format(), and leaves *out
+	 * nil when the item does not exist.  stop() is exit().
+	 */
+	void (*event_get)(struct kp_vm *vm, u32 item, u32 index,
+			  struct kp_value *out);
+	void (*stop)(void *ctx);
 	void *ctx;
 };
 
@@ -90,6 +101,7 @@ struct kp_vm {
 	struct kp_value *stack_end;
 	struct kp_frame *frames;	/* limits.max_depth of them */
 	char *line_buf;			/* KTAP_RECORD_MAX bytes for output */
+	const void *event;		/* the host's event being handled, or NULL */
 };
 
 /*
@@ -102,6 +114,23 @@ int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
 
 /* Run the top-level code; a runtime error is emitted as a record. */
 int kp_vm_run_main(struct kp_vm *vm);
+
+/*
+ * Run prototype index (a function of no parameters, e.g. a probe body)
+ * as one invocation, with vm->event = event for EVGET.  A runtime error
+ * is emitted as a record and returned (negative).
+ */
+int kp_vm_run_proto(struct kp_vm *vm, u32 index, const void *event);
+
+/*
+ * Temporaries for event_get(): a string of the invocation's scratch
+ * holding data[0..len) (cut at --max-string), and the text that the
+ * printf format fmt[0..len) makes of args.  NULL when out of memory.
+ */
+struct kp_str *kp_vm_scratch_str(struct kp_vm *vm, const char *data, u32 len);
+struct kp_str *kp_vm_scratch_format(struct kp_vm *vm, const char *fmt,
+				    u32 len, const struct kp_value *args,
+				    u32 nargs);
 
 /*
  * The end of an invocation: frees what it unlinked (kp_store_reap())

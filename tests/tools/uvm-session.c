@@ -71,13 +71,20 @@ int kp_session_run(const void *chunk, size_t len,
 
 	if (uvm_limits(&opts->limits, &lim))
 		return KP_EXIT_SYSTEM;
+	if (opts->nevents || opts->cmd || opts->pid) {
+		fprintf(stderr, "ktap: the user-space VM has no kernel events; run this script with ktap\n");
+		return KP_EXIT_SYSTEM;
+	}
 	ret = kp_vm_load(chunk, len, &lim, &host, &vm, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "ktap: the module refused the script: %s\n", err);
 		return ret == -EINVAL || ret == -ENOMEM ? KP_EXIT_SCRIPT :
 							 KP_EXIT_SYSTEM;
 	}
-	kp_vm_run_main(vm);
+	/* Without events the session stops at once: trace_end runs now. */
+	if (!kp_vm_run_main(vm) && opts->end_proto &&
+	    opts->end_proto < vm->chunk.nprotos)
+		kp_vm_run_proto(vm, opts->end_proto, NULL);
 	kp_vm_free(vm);
 	fflush(stdout);
 	return run.runtime_error ? KP_EXIT_SCRIPT : KP_EXIT_OK;
