@@ -4,8 +4,6 @@
  * expands EVENTDEF globs over its events and over /proc/kallsyms, reads
  * each tracepoint's id and format, and builds the descriptors LOAD sends.
  */
-#include "config.h"
-
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -165,10 +163,11 @@ static int parse_field(const char *line, struct ktap_event_field *f)
 	if (!p || sscanf(p, "offset:%u;\tsize:%u;\tsigned:%u;", &offset, &size,
 			 &sign) != 3 || offset > 0xffff || size > 0xffff)
 		return -1;
-	/* The name: the last identifier of the declaration, before any [N]. */
-	p = memchr(decl, '[', (size_t)(end - decl));
-	if (!p)
-		p = end;
+	/* The name: the last identifier, before an array size ("c[16]"). */
+	p = end;
+	if (p > decl && p[-1] == ']')
+		while (p > decl && p[-1] != '[')
+			p--;
 	while (p > decl && !isalnum((unsigned char)p[-1]) && p[-1] != '_')
 		p--;
 	name = p;
@@ -339,7 +338,9 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 /* Names in the kprobe blacklist (needs debugfs), one string, \n-separated. */
 static char *kprobe_blacklist(void)
 {
-	char *text = read_file("/sys/kernel/debug/kprobes/blacklist");
+	const char *path = getenv("KTAP_KPROBES_BLACKLIST");
+	char *text = read_file(path && *path ? path :
+			       "/sys/kernel/debug/kprobes/blacklist");
 	char *out, *line, *save = NULL, *sym;
 	size_t len = 0;
 
@@ -375,7 +376,8 @@ static int kallsyms_glob(struct kp_event_list *list, const char *glob,
 			 unsigned type, unsigned long long offset,
 			 const char *blacklist, unsigned *skipped)
 {
-	FILE *f = fopen("/proc/kallsyms", "r");
+	const char *path = getenv("KTAP_KALLSYMS");
+	FILE *f = fopen(path && *path ? path : "/proc/kallsyms", "r");
 	char line[512], name[256], kind;
 	unsigned before = list->n, i;
 	struct ktap_event *ev;
