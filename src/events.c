@@ -233,8 +233,8 @@ static int read_format(struct ktap_event *ev, const char *dir,
 
 /* One tracepoint directory: id, then format. */
 static int add_tracepoint(struct kp_event_list *list, const char *dir,
-			  const char *subsys, const char *event, char *err,
-			  size_t errlen)
+			  const char *subsys, const char *event, int glob,
+			  char *err, size_t errlen)
 {
 	struct ktap_event *ev;
 	char path[4096], *id;
@@ -251,6 +251,9 @@ static int add_tracepoint(struct kp_event_list *list, const char *dir,
 	ev = list_push(list);
 	ev->type = KTAP_EVENT_TRACEPOINT;
 	ev->config = strtoull(id, NULL, 10);
+	/* Of a glob, events perf cannot count (ftrace's own) are skipped. */
+	if (glob)
+		ev->flags = KTAP_EVENT_F_OPTIONAL;
 	free(id);
 	snprintf(ev->name, sizeof(ev->name), "%s", event);
 	if (read_format(ev, dir, subsys, err, errlen)) {
@@ -320,6 +323,7 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 			if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", sub,
 					     evs[j]) < sizeof(dir) && is_dir(dir))
 				ret = add_tracepoint(list, dir, subs[i], evs[j],
+						     strpbrk(spec, "*?[") != NULL,
 						     err, errlen);
 		}
 		free_names(evs, nevs);

@@ -9,6 +9,7 @@
 #include <linux/cred.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
@@ -165,7 +166,7 @@ int kp_events_load(struct kp_events *set, const struct ktap_load *req,
 		   u32 nprotos, char *err, size_t errlen)
 {
 	const struct ktap_event __user *u = u64_to_user_ptr(req->events);
-	u32 i;
+	u32 i, attached;
 	int ret;
 
 	set->cpu = req->cpu;
@@ -192,18 +193,22 @@ int kp_events_load(struct kp_events *set, const struct ktap_load *req,
 		if (ret)
 			return ret;
 	}
-	for (i = 0; i < set->n; i++) {
+	for (i = 0, attached = 0; i < set->n; i++) {
 		struct kp_event *ev = &set->ev[i];
 
 		ret = kp_event_ops(ev)->attach(ev, err, errlen);
-		if (ret && (ev->d.flags & KTAP_EVENT_F_OPTIONAL))
-			continue;
-		if (ret)
+		if (ret && !(ev->d.flags & KTAP_EVENT_F_OPTIONAL))
 			return ret;
-		ev->attached = true;
+		if (!ret) {
+			ev->attached = true;
+			attached++;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		cond_resched();
 	}
-	return 0;
+	/* err holds why the last one was refused */
+	return attached ? 0 : ret;
 }
 
 void kp_events_enable(struct kp_events *set)

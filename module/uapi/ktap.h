@@ -162,7 +162,11 @@ struct ktap_event_field {
 };
 
 /* The flags of struct ktap_event. */
-#define KTAP_EVENT_F_OPTIONAL	0x1	/* kprobe of a glob: skip if refused */
+/*
+ * One of a glob's matches: skipped when the kernel refuses it (LOAD still
+ * fails when it refuses every event).
+ */
+#define KTAP_EVENT_F_OPTIONAL	0x1
 
 struct ktap_event {
 	__u32 type;		/* enum ktap_event_type */
