@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		4
+#define KTAP_ABI_MINOR		5
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -66,7 +66,7 @@ struct ktap_load {
 	__u32 err_len;		/* size of err_buf */
 	__u64 err_buf;		/* user pointer, may be 0 */
 	struct ktap_limits limits;
-	/* ABI 1.4: events (see "Events" below); all 0 for a script without */
+	/* ABI 1.5: events (see "Events" below); all 0 for a script without */
 	__u64 events;		/* user pointer to struct ktap_event[nevents] */
 	__u32 nevents;
 	__s32 cpu;		/* -C: only this CPU; -1 every CPU */
@@ -81,7 +81,7 @@ struct ktap_load {
 #define KTAP_IOC_START		_IO(KTAP_IOC_TYPE, 2)
 /*
  * KTAP_IOC_START returns 1 when events are live: the session then runs
- * until KTAP_IOC_STOP (ABI 1.4), which disables every event, runs the
+ * until KTAP_IOC_STOP (ABI 1.5), which disables every event, runs the
  * trace_end body once (not after a runtime error) and ends the output.
  * It returns 0 when the session already ended (no events, exit() or an
  * error in the top-level code).
@@ -102,7 +102,7 @@ enum ktap_record_type {
 	KTAP_REC_ERROR = 2,	/* runtime error "script:line: message" */
 	KTAP_REC_LOST = 3,	/* payload: __u64 count of dropped records */
 	/*
-	 * ABI 1.4: the session asks to be stopped (exit() or a runtime
+	 * ABI 1.5: the session asks to be stopped (exit() or a runtime
 	 * error in a probe); ktap answers with KTAP_IOC_STOP.  No payload.
 	 */
 	KTAP_REC_STOP = 4,
@@ -119,7 +119,7 @@ struct ktap_record {
 #define KTAP_RECORD_MAX		4096	/* payload bytes of one record */
 
 /* ------------------------------------------------------------------------
- * Events (ABI 1.4)
+ * Events (ABI 1.5)
  *
  * LOAD carries an array of event descriptors: what to attach and which
  * prototype (a function of no parameters) runs on each hit.  User space
@@ -307,7 +307,7 @@ struct ktap_const_header {
  *   ARG   argument count n: registers A+1..A+n must be in the frame
  *   PRO   prototype index (Bx) of a function, 1..nprotos-1 (proto 0 is
  *         the top level, never a value)
- *   EVT   an enum ktap_evctx item (ABI 1.4)
+ *   EVT   an enum ktap_evctx item (ABI 1.5)
  *   FOR   A: the first of the four registers A..A+3 of a numeric for
  *         loop (index, iterations left, step, the loop variable), of a
  *         table loop (TFORLOOP) or of a sort in progress (SORTSTEP)
@@ -350,7 +350,7 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_EVGET ? 4 : (op) >= KTAP_OP_AGGT ? 3 : (op) >= KTAP_OP_NEWTAB ? 2 :	\
+	((op) >= KTAP_OP_EVGET ? 5 : (op) >= KTAP_OP_AGGT ? 3 : (op) >= KTAP_OP_NEWTAB ? 2 :	\
 	 (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*
@@ -365,7 +365,8 @@ enum ktap_builtin {
 
 /* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
 #define KTAP_BIF_MINOR(id)	\
-	((id) >= KTAP_BIF_EXIT ? 4 : (id) >= KTAP_BIF_COUNT ? 3 : (id) >= KTAP_BIF_DELETE ? 2 :	\
+	((id) >= KTAP_BIF_EXIT ? 5 : (id) >= KTAP_BIF_STACK ? 4 :	\
+	 (id) >= KTAP_BIF_COUNT ? 3 : (id) >= KTAP_BIF_DELETE ? 2 :	\
 	 (id) >= KTAP_BIF_PRINTF ? 1 : 0)
 
 #endif /* _UAPI_KTAP_H */

@@ -26,7 +26,26 @@ KTAP_BUILTIN(AVG, "avg", 1, 1)		/* (agg) -> sum / count, truncated */
 KTAP_BUILTIN(MIN, "min", 1, 1)		/* (agg) -> the least */
 KTAP_BUILTIN(MAX, "max", 1, 1)		/* (agg) -> the greatest */
 KTAP_BUILTIN(PRINT_HIST, "print_hist", 1, 2) /* (agg) or (t [, n]), see ktap.7 */
-/* ABI 1.4: events */
+
+/* ABI 1.4: context and time (man/ktap.7, CONTEXT) */
+KTAP_BUILTIN(STACK, "stack", 0, 1)	/* ([depth]) -> the kernel backtrace here */
+KTAP_BUILTIN(USER_STRING, "user_string", 1, 2) /* (addr [, maxlen]) -> string or nil */
+KTAP_BUILTIN(KERNEL_STRING, "kernel_string", 1, 2) /* (addr [, maxlen]) -> string or nil */
+KTAP_BUILTIN(KSYM, "ksym", 1, 1)	/* (addr) -> kernel symbol name or nil */
+KTAP_BUILTIN(IPOF, "ipof", 1, 1)	/* (addr) -> the same as ksym */
+KTAP_BUILTIN(IN_INTERRUPT, "in_interrupt", 0, 0) /* () -> in irq/softirq/NMI? */
+KTAP_BUILTIN(IN_IOWAIT, "in_iowait", 0, 0) /* () -> current task waits for I/O? */
+KTAP_BUILTIN(GETTIMEOFDAY_NS, "gettimeofday_ns", 0, 0) /* () -> wall clock, ns */
+KTAP_BUILTIN(GETTIMEOFDAY_US, "gettimeofday_us", 0, 0) /* () -> wall clock, us */
+KTAP_BUILTIN(GETTIMEOFDAY_MS, "gettimeofday_ms", 0, 0) /* () -> wall clock, ms */
+KTAP_BUILTIN(GETTIMEOFDAY_S, "gettimeofday_s", 0, 0) /* () -> wall clock, s */
+KTAP_BUILTIN(KTIME_NS, "ktime_ns", 0, 0) /* () -> monotonic clock, ns */
+KTAP_BUILTIN(NUM_CPUS, "num_cpus", 0, 0) /* () -> online CPUs */
+KTAP_BUILTIN(ARCH, "arch", 0, 0)	/* () -> machine, e.g. "x86_64" */
+KTAP_BUILTIN(KERNEL_V, "kernel_v", 0, 0) /* () -> kernel release (uname -r) */
+KTAP_BUILTIN(USTACK, "ustack", 0, 1)	/* ([depth]) -> the user backtrace, raw */
+
+/* ABI 1.5: events */
 KTAP_BUILTIN(EXIT, "exit", 0, 0)	/* (): stop tracing; trace_end runs */
 
 #undef KTAP_BUILTIN

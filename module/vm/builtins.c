@@ -12,6 +12,8 @@
 #include "sort.h"
 #include "agg.h"
 #include "arith.h"
+#include "stack.h"
+#include "ctx_builtins.h"
 #include "../uapi/ktap.h"
 
 typedef int (*kp_builtin_fn)(struct kp_vm *vm, const struct kp_proto *p,
@@ -82,6 +84,10 @@ static int kp_bif_PRINT(struct kp_vm *vm,
 			kp_fmt_put(&o, "\t", 1);
 		if (args[i].type == KP_TAGG) {
 			kp_bif_put_agg(&o, args[i].agg);
+			continue;
+		}
+		if (args[i].type == KP_TSTACK) {
+			kp_stack_put(&o, args[i].s, "");
 			continue;
 		}
 		text = kp_str_text(&args[i], num, &len);
@@ -169,6 +175,26 @@ static int kp_bif_string(struct kp_vm *vm, const struct kp_proto *p,
 	return 0;
 }
 
+/* tostring(stack): its text, measured first, as sprintf does. */
+static int kp_bif_stack_string(struct kp_vm *vm, const struct kp_proto *p,
+			       const u32 *pc, struct kp_value *ret,
+			       const struct kp_str *stack)
+{
+	struct kp_fmt_out o;
+	struct kp_str *s;
+	int err;
+
+	kp_fmt_init(&o, NULL, 0);
+	kp_stack_put(&o, stack, "");
+	err = kp_str_make(vm, p, pc, "tostring", o.len, &s);
+	if (err)
+		return err;
+	kp_fmt_init(&o, s->data, s->len);
+	kp_stack_put(&o, stack, "");
+	*ret = kp_strv(s);
+	return 0;
+}
+
 /* tostring(v): v as print shows it; a string is returned as it is. */
 static int kp_bif_TOSTRING(struct kp_vm *vm, const struct kp_proto *p,
 			   const u32 *pc, struct kp_value *ret,
@@ -182,6 +208,8 @@ static int kp_bif_TOSTRING(struct kp_vm *vm, const struct kp_proto *p,
 		*ret = args[0];
 		return 0;
 	}
+	if (args[0].type == KP_TSTACK)
+		return kp_bif_stack_string(vm, p, pc, ret, args[0].s);
 	text = kp_str_text(&args[0], num, &len);
 	return kp_bif_string(vm, p, pc, "tostring", ret, text, len);
 }
@@ -500,6 +528,21 @@ static int kp_bif_hist_agg(struct kp_vm *vm, const struct kp_agg *a)
 }
 
 /*
+ * A stack key of print_hist: its frames, one record each, above its
+ * row, which then has no label (a backtrace is too wide for the key
+ * column and reads best as a block).
+ */
+static int kp_bif_hist_stack(struct kp_vm *vm, const struct kp_str *stack)
+{
+	struct kp_fmt_out o;
+
+	kp_fmt_init(&o, vm->line_buf, KTAP_RECORD_MAX);
+	kp_stack_put(&o, stack, "    ");
+	kp_fmt_put(&o, "\n", 1);
+	return kp_bif_emit(vm, &o);
+}
+
+/*
  * print_hist(t [, n]): the n (20) entries of largest value, largest
  * first (ties by key, as sort_pairs orders them), bars scaled to the
  * largest value.  Every value must be a number.
@@ -538,7 +581,15 @@ static int kp_bif_hist_tab(struct kp_vm *vm, const struct kp_proto *p,
 			continue;
 		if (i == 1)
 			top = v.n;
-		text = kp_str_text(&k, num, &len);
+		if (k.type == KP_TSTACK) {
+			err = kp_bif_hist_stack(vm, k.s);
+			len = 0;
+			text = "";
+		} else {
+			text = kp_str_text(&k, num, &len);
+		}
+		if (err)
+			break;
 		err = kp_bif_hist_row(vm, KP_HIST_TAB_WIDTH, text, len, v.n,
 				      top);
 	}

@@ -12,6 +12,7 @@
  * added by count, so a huge width costs no more than the buffer holds.
  */
 #include "format.h"
+#include "stack.h"
 #include "str.h"
 
 void kp_fmt_put(struct kp_fmt_out *o, const char *data, size_t len)
@@ -245,6 +246,11 @@ static enum kp_fmt_status kp_fmt_arg(struct kp_fmt_out *o,
 	const char *text;
 	u32 len;
 
+	if (spec->conv == 's' && v->type == KP_TSTACK) {
+		/* Frames, one per line: too long for a buffer of width. */
+		kp_stack_put(o, v->s, "");
+		return KP_FMT_OK;
+	}
 	if (spec->conv == 's') {
 		text = kp_str_text(v, num, &len);
 		kp_fmt_str(o, spec, text, len);

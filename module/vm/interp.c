@@ -50,6 +50,7 @@ static bool kp_equal(const struct kp_value *b, const struct kp_value *c)
 	case KP_TNUM:
 		return b->n == c->n;
 	case KP_TSTR:
+	case KP_TSTACK:
 		return b->s == c->s || (b->s->len == c->s->len &&
 			!memcmp(b->s->data, c->s->data, b->s->len));
 	case KP_TFUNC:

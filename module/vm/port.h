@@ -244,4 +244,48 @@ static inline void kp_unlock(struct kp_lock *l)
 /* Both hosts provide C99 snprintf semantics (the kernel's included). */
 #define kp_snprintf snprintf
 
+/*
+ * What the context built-ins (ctx_builtins.c) ask of the host about the
+ * machine and the code running now: module/kernel/ctx_host.c in the
+ * kernel; module/vm/port_user.c in user space, where ktap-uvm stands in
+ * for a kernel (see there).  Each may be called in any context, NMI
+ * included: none sleeps, takes a lock or faults.
+ */
+
+/*
+ * The kernel backtrace of the running code, innermost frame first, up
+ * to max return addresses into ips; the VM's and the host's own frames
+ * are left out.  Returns how many it stored.
+ */
+u32 kp_host_kstack(u64 *ips, u32 max);
+
+/*
+ * The current task's user backtrace: its user instruction pointer, then
+ * the return addresses a frame-pointer walk finds (code built without
+ * frame pointers ends it early), up to max; 0 in a kernel thread.
+ */
+u32 kp_host_ustack(u64 *ips, u32 max);
+
+/*
+ * The kernel symbol at addr into buf (size bytes, NUL-terminated,
+ * truncated to fit): its name, or with frame set "name+0xoff/0xsize"
+ * (and " [module]") as backtraces show a return address.  Returns the
+ * length, 0 when no symbol covers addr.
+ */
+u32 kp_host_ksym(u64 addr, bool frame, char *buf, u32 size);
+
+/*
+ * Copy len bytes at src (user memory of the current task when user is
+ * set, else kernel memory) to dst without ever faulting; false when
+ * any of it cannot be read.
+ */
+bool kp_host_read(bool user, void *dst, u64 src, u32 len);
+
+bool kp_host_in_interrupt(void);	/* hard or soft irq, or NMI */
+bool kp_host_in_iowait(void);		/* the current task waits for I/O */
+u64 kp_host_time_ns(bool wall);		/* wall clock, else monotonic */
+u32 kp_host_online_cpus(void);
+const char *kp_host_arch(void);		/* uname -m */
+const char *kp_host_release(void);	/* uname -r */
+
 #endif /* KP_PORT_H */

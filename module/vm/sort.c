@@ -38,6 +38,7 @@ static int kp_sort_cmp_value(const struct kp_value *a,
 	case KP_TBOOL:
 		return (int)a->b - (int)b->b;
 	case KP_TSTR:
+	case KP_TSTACK:
 		n = a->s->len < b->s->len ? a->s->len : b->s->len;
 		r = memcmp(a->s->data, b->s->data, n);
 		if (r)

@@ -66,6 +66,8 @@ const char *kp_type_name(u8 type)
 		return "table";
 	case KP_TAGG:
 		return "aggregation";
+	case KP_TSTACK:
+		return "stack";
 	default:
 		return "?";
 	}

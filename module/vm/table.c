@@ -63,6 +63,7 @@ static u32 kp_tab_hash(const struct kp_value *k)
 
 	switch (k->type) {
 	case KP_TSTR:
+	case KP_TSTACK:
 		return kp_str_hash(k->s);
 	case KP_TBOOL:
 		return k->b;
@@ -78,6 +79,7 @@ static bool kp_key_equal(const struct kp_value *a, const struct kp_value *b)
 		return false;
 	switch (a->type) {
 	case KP_TSTR:
+	case KP_TSTACK:
 		return a->s == b->s || (a->s->len == b->s->len &&
 			kp_str_hash(a->s) == kp_str_hash(b->s) &&
 			!memcmp(a->s->data, b->s->data, a->s->len));
@@ -92,7 +94,8 @@ static int kp_key_check(const struct kp_value *k)
 {
 	if (k->type == KP_TNIL)
 		return KP_TAB_ENIL;
-	if (k->type != KP_TNUM && k->type != KP_TSTR && k->type != KP_TBOOL)
+	if (k->type != KP_TNUM && !kp_type_has_bytes(k->type) &&
+	    k->type != KP_TBOOL)
 		return KP_TAB_EKEY;
 	return 0;
 }
@@ -464,7 +467,7 @@ bool kp_value_hold(struct kp_store *st, struct kp_value *v)
 		v->agg->refs++;
 		return true;
 	}
-	if (v->type != KP_TSTR || v->s->home == KP_STR_CONST)
+	if (!kp_type_has_bytes(v->type) || v->s->home == KP_STR_CONST)
 		return true;
 	s = kp_store_alloc(st, kp_str_size(v->s->len));
 	if (!s)
@@ -489,7 +492,7 @@ static void kp_tab_queue(struct kp_store *st, struct kp_tab *t)
 
 void kp_value_release(struct kp_store *st, const struct kp_value *v)
 {
-	if (v->type == KP_TSTR && v->s->home == KP_STR_STORE) {
+	if (kp_type_has_bytes(v->type) && v->s->home == KP_STR_STORE) {
 		v->s->dead_next = st->dead_strs;
 		st->dead_strs = v->s;
 	} else if (v->type == KP_TTAB && --v->t->refs == 0) {

@@ -22,6 +22,7 @@ enum kp_type {
 	KP_TTAB,
 	KP_TSORT,	/* a sort in progress: compiler temporaries only */
 	KP_TAGG,	/* an aggregation (agg.h), ABI 1.3 */
+	KP_TSTACK,	/* a kernel backtrace (stack.h), ABI 1.4 */
 };
 
 struct kp_proto;
@@ -50,7 +51,7 @@ struct kp_value {
 	union {
 		bool b;
 		s64 n;
-		struct kp_str *s;
+		struct kp_str *s;	/* KP_TSTR and KP_TSTACK */
 		const struct kp_proto *fn;
 		struct kp_tab *t;
 		struct kp_sorter *sort;
@@ -80,6 +81,23 @@ static inline struct kp_value kp_strv(struct kp_str *s)
 {
 	struct kp_value v = { .type = KP_TSTR, .s = s };
 	return v;
+}
+
+/*
+ * A stack keeps its return addresses (u64 each) as the bytes of a
+ * struct kp_str: it is stored, owned, hashed and compared exactly like
+ * a string (table.c), only its type and its text differ (stack.c).
+ */
+static inline struct kp_value kp_stackv(struct kp_str *s)
+{
+	struct kp_value v = { .type = KP_TSTACK, .s = s };
+	return v;
+}
+
+/* The types whose value is a struct kp_str: strings and stacks. */
+static inline bool kp_type_has_bytes(u8 type)
+{
+	return type == KP_TSTR || type == KP_TSTACK;
 }
 
 static inline struct kp_value kp_funcv(const struct kp_proto *fn)
