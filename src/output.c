@@ -26,6 +26,12 @@ bool kp_output_print(unsigned int type, const char *payload, unsigned int len)
 		fprintf(stderr, "ktap: %llu records lost (output came faster than it was read)\n",
 			lost);
 		return false;
+	case KTAP_REC_DROPPED:
+		memcpy(&lost, payload, sizeof(lost));
+		fflush(stdout);
+		fprintf(stderr, "ktap: %llu event hits dropped (the session's VM was busy, or NMI context)\n",
+			lost);
+		return false;
 	default:
 		fprintf(stderr, "ktap: ignoring output record of unknown type %u\n",
 			type);

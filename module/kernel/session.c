@@ -243,6 +243,7 @@ static long kp_ioctl_load(struct kp_session *s, void __user *arg)
  */
 static int kp_session_stop(struct kp_session *s)
 {
+	u64 dropped;
 	int ret = 0;
 
 	if (s->state != KP_SESSION_LIVE)
@@ -250,6 +251,10 @@ static int kp_session_stop(struct kp_session *s)
 	kp_events_quiesce(&s->events);
 	if (s->end_proto && !READ_ONCE(s->failed))
 		ret = kp_vm_run_proto(s->vm, s->end_proto, NULL);
+	dropped = atomic64_read(&s->events.dropped);
+	if (dropped)
+		kp_output_write(&s->out, KTAP_REC_DROPPED, (const char *)&dropped,
+				sizeof(dropped), true);
 	s->state = KP_SESSION_ENDED;
 	kp_output_end(&s->out);
 	return ret == -EINVAL ? 0 : ret;

@@ -106,6 +106,11 @@ enum ktap_record_type {
 	 * error in a probe); ktap answers with KTAP_IOC_STOP.  No payload.
 	 */
 	KTAP_REC_STOP = 4,
+	/*
+	 * ABI 1.5: at the end, the event hits that could not run a body
+	 * (payload: __u64 count).
+	 */
+	KTAP_REC_DROPPED = 5,
 };
 
 struct ktap_record {
