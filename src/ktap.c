@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compile.h"
+#include "output.h"
 #include "session.h"
 
 enum kp_action {
@@ -25,6 +26,7 @@ struct kp_cli {
 	const char *script_path;	/* script file, or NULL */
 	const char *emit_path;
 	const char *chunk_path;		/* --run-chunk */
+	const char *output_path;	/* -o */
 	char **args;			/* the words after the script */
 	int nargs;
 	char **cmd;			/* after --: the command to trace */
@@ -54,6 +56,11 @@ static const struct option kp_long_options[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "cpu", required_argument, NULL, 'C' },
+	{ "buffer-size", required_argument, NULL, 'B' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "timestamp", no_argument, NULL, 'T' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -80,6 +87,12 @@ static void kp_usage(FILE *f)
 		"      --max-string BYTES  length of one string (default 4096)\n"
 		"      --max-depth N       nested function calls (default 200)\n"
 		"      --max-entries N     entries of one table (default 1048576)\n"
+		"  -B, --buffer-size SIZE  output buffer per CPU (default 256K; 8K to 1G,\n"
+		"                          K/M/G suffixes, rounded up to a power of two)\n"
+		"  -o, --output FILE       write the script's output to FILE\n"
+		"  -T, --timestamp         start each output line with the seconds since start\n"
+		"  -q, --quiet             print no banner or summary, only the output\n"
+		"  -v, --verbose           say what ktap does (module, sizes, records)\n"
 		"  -V, --version           print the versions of ktap and of the loaded module\n"
 		"  -h, --help              print this help\n"
 		"\n"
@@ -110,6 +123,26 @@ static int kp_parse_size(const char *opt, const char *text, unsigned long long *
 		return -1;
 	}
 	*out = v * mult;
+	return 0;
+}
+
+/* -B: a per-CPU ring size, rounded up to the power of two the module uses. */
+static int kp_parse_buffer_size(const char *arg, __u32 *out)
+{
+	unsigned long long v;
+	__u32 size = KTAP_OUTPUT_SIZE_MIN;
+
+	if (kp_parse_size("-B", arg, &v))
+		return -1;
+	if (v < KTAP_OUTPUT_SIZE_MIN || v > KTAP_OUTPUT_SIZE_MAX) {
+		fprintf(stderr, "ktap: -B needs a size from %uK to %uG per CPU, not '%s'\n",
+			KTAP_OUTPUT_SIZE_MIN >> 10, KTAP_OUTPUT_SIZE_MAX >> 30,
+			arg);
+		return -1;
+	}
+	while (size < v)
+		size <<= 1;
+	*out = size;
 	return 0;
 }
 
@@ -233,9 +266,26 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+e:St:p:C:Vh", kp_long_options,
+	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTv", kp_long_options,
 				  NULL)) != -1) {
 		switch (opt) {
+		case 'B':
+			if (kp_parse_buffer_size(optarg,
+						 &cli->run.limits.output_size))
+				return KP_EXIT_USAGE;
+			break;
+		case 'o':
+			cli->output_path = optarg;
+			break;
+		case 'q':
+			kp_verbosity = 0;
+			break;
+		case 'T':
+			cli->run.timestamps = true;
+			break;
+		case 'v':
+			kp_verbosity++;
+			break;
 		case 'e':
 			cli->eval = optarg;
 			break;
@@ -407,14 +457,42 @@ static int kp_compile_and_act(const struct kp_cli *cli)
 		return KP_EXIT_SCRIPT;
 	}
 	free(text);
+	kp_msg_verbose("compiled %s: %zu bytes of bytecode", name, chunk.len);
 	if (cli->action == KP_DUMP)
-		ret = kp_disasm(stdout, chunk.data, chunk.len) ? KP_EXIT_SCRIPT :
-								  KP_EXIT_OK;
+		ret = kp_disasm(cli->run.out, chunk.data, chunk.len) ?
+			KP_EXIT_SCRIPT : KP_EXIT_OK;
 	else if (cli->action == KP_EMIT)
 		ret = kp_emit_chunk(cli->emit_path, &chunk);
 	else
 		ret = kp_run_compiled(cli, &chunk);
 	kp_chunk_buf_free(&chunk);
+	return ret;
+}
+
+/* -o: the script's output (or -S's listing) goes to a file. */
+static int kp_open_output(struct kp_cli *cli)
+{
+	cli->run.out = stdout;
+	if (!cli->output_path)
+		return 0;
+	cli->run.out = fopen(cli->output_path, "w");
+	if (!cli->run.out) {
+		fprintf(stderr, "ktap: cannot open output file '%s': %s\n",
+			cli->output_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int kp_close_output(struct kp_cli *cli, int ret)
+{
+	if (cli->run.out == stdout)
+		return ret;
+	if (fclose(cli->run.out)) {
+		fprintf(stderr, "ktap: cannot write output file '%s': %s\n",
+			cli->output_path, strerror(errno));
+		return ret == KP_EXIT_OK ? KP_EXIT_SYSTEM : ret;
+	}
 	return ret;
 }
 
@@ -425,7 +503,11 @@ int main(int argc, char **argv)
 
 	if (ret >= 0)
 		return ret;
+	if (kp_open_output(&cli))
+		return KP_EXIT_SYSTEM;
 	if (cli.chunk_path)
-		return kp_run_chunk_file(&cli);
-	return kp_compile_and_act(&cli);
+		ret = kp_run_chunk_file(&cli);
+	else
+		ret = kp_compile_and_act(&cli);
+	return kp_close_output(&cli, ret);
 }

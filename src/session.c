@@ -3,7 +3,7 @@
  * The user-space half of a session.  A reader thread drains the session
  * fd while the main thread sits in the START ioctl, because the module
  * runs the top-level code inside that ioctl and waits for room in the
- * output ring when the script prints more than it holds.  With events
+ * output rings when the script prints more than they hold.  With events
  * the main thread then waits for a reason to stop (a signal, the traced
  * command's end, the timeout, or the module's KTAP_REC_STOP, which the
  * reader turns into SIGUSR1) and sends STOP, which runs trace_end.
@@ -13,24 +13,78 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "merge.h"
 #include "output.h"
 #include "session.h"
 
 #define KP_READ_SIZE	(64 * 1024)
 
+/*
+ * The reader thread: poll() and read() the session fd, put the records
+ * back in time order (merge.h) and print each once its reorder window
+ * has passed, so output stays live while the script runs.
+ */
 struct kp_reader {
 	int fd;
-	int runtime_error;	/* an ERROR record arrived */
-	int read_errno;		/* read() failed with this */
+	struct kp_printer *printer;
+	struct kp_merge merge;
+	unsigned long long reads;	/* read() calls that returned data */
+	int read_errno;			/* read() failed with this */
 };
+
+static void kp_reader_emit(void *ctx, const struct ktap_record *rec,
+			   const char *payload)
+{
+	kp_printer_record(ctx, rec, payload);
+}
+
+/* Hold every whole record of one read() in the merge heap. */
+static int kp_reader_take(struct kp_reader *rd, const char *buf, size_t n)
+{
+	size_t off = 0;
+
+	while (off + sizeof(struct ktap_record) <= n) {
+		struct ktap_record rec;
+
+		memcpy(&rec, buf + off, sizeof(rec));
+		off += sizeof(rec);
+		if (rec.len > n - off) {
+			rd->read_errno = EPROTO;
+			return -1;
+		}
+		if (rec.type == KTAP_REC_STOP) {
+			kill(getpid(), SIGUSR1);	/* kp_wait_stop() */
+			continue;
+		}
+		if (kp_merge_push(&rd->merge, &rec, buf + off)) {
+			rd->read_errno = ENOMEM;
+			return -1;
+		}
+		off += (rec.len + KTAP_RECORD_ALIGN - 1) &
+		       ~(KTAP_RECORD_ALIGN - 1);
+	}
+	return 0;
+}
+
+/* Wait for records, or until the oldest held one is due. */
+static void kp_reader_wait(struct kp_reader *rd)
+{
+	struct pollfd pfd = { .fd = rd->fd, .events = POLLIN };
+	long long due = kp_merge_due_in(&rd->merge, kp_now_ns());
+	int timeout = due < 0 ? -1 : (int)((due + 999999) / 1000000);
+
+	if (poll(&pfd, 1, timeout) < 0 && errno != EINTR)
+		rd->read_errno = errno;
+}
 
 static void *kp_reader_main(void *arg)
 {
@@ -42,29 +96,22 @@ static void *kp_reader_main(void *arg)
 		rd->read_errno = ENOMEM;
 		return NULL;
 	}
-	while ((n = read(rd->fd, buf, KP_READ_SIZE)) != 0) {
-		ssize_t off = 0;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rd->read_errno = errno;
+	while (!rd->read_errno) {
+		n = read(rd->fd, buf, KP_READ_SIZE);
+		if (n == 0)
 			break;
+		if (n > 0) {
+			rd->reads++;
+			kp_reader_take(rd, buf, n);
+		} else if (errno == EAGAIN) {
+			kp_reader_wait(rd);
+		} else if (errno != EINTR) {
+			rd->read_errno = errno;
 		}
-		while (off + (ssize_t)sizeof(struct ktap_record) <= n) {
-			struct ktap_record rec;
-
-			memcpy(&rec, buf + off, sizeof(rec));
-			off += sizeof(rec);
-			if (rec.type == KTAP_REC_STOP)
-				kill(getpid(), SIGUSR1);
-			else if (kp_output_print(rec.type, buf + off, rec.len))
-				rd->runtime_error = 1;
-			off += (rec.len + KTAP_RECORD_ALIGN - 1) &
-			       ~(KTAP_RECORD_ALIGN - 1);
-		}
+		kp_merge_drain(&rd->merge, kp_now_ns(), kp_reader_emit,
+			       rd->printer);
 	}
-	fflush(stdout);
+	kp_merge_flush(&rd->merge, kp_reader_emit, rd->printer);
 	free(buf);
 	kill(getpid(), SIGUSR1);	/* the session ended: stop waiting */
 	return NULL;
@@ -72,7 +119,8 @@ static void *kp_reader_main(void *arg)
 
 static int kp_open_device(void)
 {
-	int fd = open(KTAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	/* Non-blocking reads: the reader polls so it can flush on time. */
+	int fd = open(KTAP_DEVICE_PATH, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd >= 0)
 		return fd;
@@ -97,8 +145,11 @@ static int kp_ask_version(int fd, struct ktap_version *v)
 	return 0;
 }
 
-/* Refuse to talk to a module of another ABI major, naming both sides. */
-static int kp_check_abi(int fd)
+/*
+ * Refuse to talk to a module of another ABI major, naming both sides,
+ * or to an older minor when an option needs a newer one.
+ */
+static int kp_check_abi(int fd, const struct kp_run_options *opts)
 {
 	struct ktap_version v;
 
@@ -113,6 +164,13 @@ static int kp_check_abi(int fd)
 			v.package_version, v.abi_major, v.abi_minor);
 		return -1;
 	}
+	if (opts->limits.output_size && v.abi_minor < 5) {
+		fprintf(stderr, "ktap: -B needs ktapvm ABI 1.5 or newer, but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
+			v.package_version, v.abi_major, v.abi_minor);
+		return -1;
+	}
+	kp_msg_verbose("module ktapvm %s (ABI %u.%u) at %s", v.package_version,
+		       v.abi_major, v.abi_minor, KTAP_DEVICE_PATH);
 	return 0;
 }
 
@@ -136,8 +194,13 @@ static int kp_load(int fd, const void *chunk, size_t len,
 
 	int load_errno;
 
-	if (ioctl(fd, KTAP_IOC_LOAD, &req) == 0)
+	if (ioctl(fd, KTAP_IOC_LOAD, &req) == 0) {
+		kp_msg_verbose("loaded %zu bytes of bytecode; output buffer %u KiB per CPU",
+			       len, (opts->limits.output_size ?
+				     opts->limits.output_size :
+				     KTAP_OUTPUT_SIZE_DEFAULT) >> 10);
 		return 0;
+	}
 	load_errno = errno;
 	if (err[0])
 		fprintf(stderr, "ktap: the module refused the script: %s\n", err);
@@ -203,10 +266,25 @@ static void kp_cmd_end(pid_t *child, int sig)
 	*child = 0;
 }
 
+/* The time left until end, or -1 when it has passed. */
+static int kp_time_left(const struct timespec *end, struct timespec *left)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left->tv_sec = end->tv_sec - now.tv_sec;
+	left->tv_nsec = end->tv_nsec - now.tv_nsec;
+	if (left->tv_nsec < 0) {
+		left->tv_sec--;
+		left->tv_nsec += 1000000000L;
+	}
+	return left->tv_sec < 0 ? -1 : 0;
+}
+
 /* Wait for a reason to stop a live session. */
 static void kp_wait_stop(const struct kp_run_options *opts, pid_t *child)
 {
-	struct timespec end, now, left, *wait = NULL;
+	struct timespec end, left, *wait = NULL;
 	siginfo_t info;
 	sigset_t set;
 	int sig;
@@ -222,14 +300,7 @@ static void kp_wait_stop(const struct kp_run_options *opts, pid_t *child)
 	}
 	for (;;) {
 		if (opts->timeout > 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			left.tv_sec = end.tv_sec - now.tv_sec;
-			left.tv_nsec = end.tv_nsec - now.tv_nsec;
-			if (left.tv_nsec < 0) {
-				left.tv_sec--;
-				left.tv_nsec += 1000000000L;
-			}
-			if (left.tv_sec < 0)
+			if (kp_time_left(&end, &left))
 				return;
 			wait = &left;
 		}
@@ -249,11 +320,14 @@ static void kp_wait_stop(const struct kp_run_options *opts, pid_t *child)
 static int kp_trace(int fd, const struct kp_run_options *opts, pid_t *child,
 		    int go)
 {
-	int live = ioctl(fd, KTAP_IOC_START);
+	int live;
 
+	kp_msg_verbose("running the top-level code");
+	live = ioctl(fd, KTAP_IOC_START);
 	if (live < 0)
 		return errno;
 	if (live == 1) {
+		kp_msg_verbose("tracing %u events", opts->nevents);
 		if (go >= 0 && write(go, "g", 1) != 1)
 			kp_cmd_end(child, SIGKILL);
 		kp_wait_stop(opts, child);
@@ -266,10 +340,13 @@ static int kp_trace(int fd, const struct kp_run_options *opts, pid_t *child,
 static int kp_run_loaded(int fd, const struct kp_run_options *opts,
 			 pid_t *child, int go)
 {
-	struct kp_reader rd = { .fd = fd };
+	struct kp_printer printer;
+	struct kp_reader rd = { .fd = fd, .printer = &printer };
 	pthread_t reader;
 	int ret, start_errno;
 
+	kp_printer_init(&printer, opts->out, opts->timestamps);
+	kp_merge_init(&rd.merge, KP_MERGE_WINDOW_NS, KP_MERGE_MAX_HELD);
 	ret = pthread_create(&reader, NULL, kp_reader_main, &rd);
 	if (ret) {
 		fprintf(stderr, "ktap: cannot start the output reader: %s\n",
@@ -278,6 +355,11 @@ static int kp_run_loaded(int fd, const struct kp_run_options *opts,
 	}
 	start_errno = kp_trace(fd, opts, child, go);
 	pthread_join(reader, NULL);
+	kp_msg_verbose("%llu reads; %llu records came later than the reorder window",
+		       rd.reads, rd.merge.late);
+	kp_merge_free(&rd.merge);
+	ret = kp_printer_finish(&printer) ? KP_EXIT_SYSTEM :
+		printer.runtime_error ? KP_EXIT_SCRIPT : KP_EXIT_OK;
 	if (start_errno) {
 		fprintf(stderr, "ktap: running the script failed: %s\n",
 			strerror(start_errno));
@@ -288,7 +370,7 @@ static int kp_run_loaded(int fd, const struct kp_run_options *opts,
 			strerror(rd.read_errno));
 		return KP_EXIT_SYSTEM;
 	}
-	return rd.runtime_error ? KP_EXIT_SCRIPT : KP_EXIT_OK;
+	return ret;
 }
 
 int kp_session_run(const void *chunk, size_t len,
@@ -304,7 +386,7 @@ int kp_session_run(const void *chunk, size_t len,
 		return KP_EXIT_SYSTEM;
 	kp_stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (kp_check_abi(fd)) {
+	if (kp_check_abi(fd, opts)) {
 		close(fd);
 		return KP_EXIT_SYSTEM;
 	}

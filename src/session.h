@@ -6,11 +6,15 @@
 #ifndef KTAP_SESSION_H
 #define KTAP_SESSION_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "uapi/ktap.h"
 
 struct kp_run_options {
 	struct ktap_limits limits;	/* zero fields: module defaults */
+	FILE *out;			/* the script's output: stdout or -o */
+	bool timestamps;		/* -T */
 	const struct ktap_event *events;	/* the script's events */
 	unsigned nevents;
 	unsigned end_proto;		/* trace_end's prototype, or 0 */

@@ -17,8 +17,10 @@ struct kp_ceilings kp_ceilings = {
 	.max_string = 65536,
 	.max_depth = 10000,		/* memory is bounded by max_memory */
 	.max_entries = 1U << 24,	/* as above; a sanity bound */
-	.output_size = 1U << 20,
+	.output_size = 16U << 20,	/* per CPU */
 };
+
+bool kp_output_wait = true;
 
 module_param_named(max_insns, kp_ceilings.max_insns, ulong, 0644);
 MODULE_PARM_DESC(max_insns, "Highest instruction limit a session may ask for");
@@ -31,7 +33,9 @@ MODULE_PARM_DESC(max_depth, "Highest call depth limit a session may ask for");
 module_param_named(max_entries, kp_ceilings.max_entries, uint, 0644);
 MODULE_PARM_DESC(max_entries, "Highest table entries limit a session may ask for");
 module_param_named(output_size, kp_ceilings.output_size, uint, 0644);
-MODULE_PARM_DESC(output_size, "Bytes of output buffer per session");
+MODULE_PARM_DESC(output_size, "Highest output buffer size per CPU a session may ask for, in bytes");
+module_param_named(output_wait, kp_output_wait, bool, 0644);
+MODULE_PARM_DESC(output_wait, "Top-level code and trace_end wait for the reader when their CPU's output buffer is full (N: drop and count, as probes do)");
 
 /* Read-only, so user space can check the ABI before opening the device. */
 static char abi_version[16] = __stringify(KTAP_ABI_MAJOR) "." __stringify(KTAP_ABI_MINOR);

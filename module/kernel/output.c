@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The output ring.  head and tail count bytes ever written and read, so
- * head - tail is the fill level and (x % size) the position; records are
- * padded to 8 bytes and may wrap around the end of the ring.  Readers
- * copy whole records into a bounce buffer under the lock and only then
- * to user space, because copy_to_user() may fault and sleep.
+ * A session's output: per-CPU rings written from any context, read()
+ * and poll() draining all of them in time order.
+ *
+ * Writers never take a lock and never wake anyone directly from probe
+ * context (a probe may fire inside the scheduler, with its locks held):
+ * they queue an irq_work, and only when a reader has said it is going
+ * to sleep.  The reader's "I am waiting" flag and the writers' head
+ * are a Dekker pair: the writer publishes head, smp_mb(), reads the
+ * flag; the reader sets the flag, smp_mb(), reads the heads.  One of
+ * them sees the other, so no wakeup is lost.
+ *
+ * Each read() is a k-way merge of the rings by timestamp: every ring is
+ * in time order already (output_ring.h), so taking the oldest front
+ * record each time returns everything it returns in time order.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,131 +23,183 @@
 #include <linux/uaccess.h>
 #include <linux/timekeeping.h>
 #include <linux/smp.h>
+#include <linux/cpumask.h>
+#include <linux/cpu.h>
+#include <linux/topology.h>
 #include <linux/sched/signal.h>
 #include "../uapi/ktap.h"
 #include "output.h"
 
 #define KP_BOUNCE_SIZE	(64 * 1024)
 
-static size_t kp_record_bytes(u32 len)
-{
-	return sizeof(struct ktap_record) + ALIGN(len, KTAP_RECORD_ALIGN);
-}
-
-static void kp_output_wake(struct irq_work *work)
+static void kp_output_wake_fn(struct irq_work *work)
 {
 	struct kp_output *out = container_of(work, struct kp_output, wake);
 
 	wake_up_interruptible(&out->readers);
 }
 
-int kp_output_init(struct kp_output *out, size_t size)
+void kp_output_init(struct kp_output *out)
 {
-	init_irq_work(&out->wake, kp_output_wake);
-	atomic64_set(&out->lost_busy, 0);
-	atomic_set(&out->stop, 0);
-	spin_lock_init(&out->lock);
+	memset(out, 0, sizeof(*out));
 	mutex_init(&out->read_lock);
 	init_waitqueue_head(&out->readers);
 	init_waitqueue_head(&out->writers);
-	out->size = ALIGN(size, KTAP_RECORD_ALIGN);
-	out->ring = kvzalloc(out->size, GFP_KERNEL);
+	init_irq_work(&out->wake, kp_output_wake_fn);
+}
+
+static void kp_output_free_rings(struct kp_ring **rings)
+{
+	int cpu;
+
+	if (!rings)
+		return;
+	for_each_possible_cpu(cpu) {
+		if (rings[cpu])
+			kvfree(rings[cpu]->buf);
+		kfree(rings[cpu]);
+	}
+	kfree(rings);
+}
+
+/*
+ * Rings for the CPUs online now: on machines that report many more
+ * possible CPUs than they have (hot-plug slots), rings for all of them
+ * would waste memory.  A CPU brought online later has no ring; what is
+ * written there is dropped and counted (kp_output_try()).
+ */
+static struct kp_ring **kp_output_alloc_rings(u32 size)
+{
+	struct kp_ring **rings;
+	int cpu, ret = 0;
+
+	rings = kcalloc(nr_cpu_ids, sizeof(*rings), GFP_KERNEL);
+	if (!rings)
+		return NULL;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		int node = cpu_to_node(cpu);
+		char *buf = kvzalloc_node(size, GFP_KERNEL, node);
+
+		rings[cpu] = kzalloc_node(sizeof(*rings[cpu]), GFP_KERNEL, node);
+		if (!buf || !rings[cpu]) {
+			kvfree(buf);
+			ret = -ENOMEM;
+			break;
+		}
+		kp_ring_init(rings[cpu], buf, size);
+	}
+	cpus_read_unlock();
+	if (ret) {
+		kp_output_free_rings(rings);
+		return NULL;
+	}
+	return rings;
+}
+
+int kp_output_alloc(struct kp_output *out, u32 size)
+{
+	struct kp_ring **rings;
+
+	if (out->rings)
+		return -EBUSY;
 	out->bounce = kvzalloc(KP_BOUNCE_SIZE, GFP_KERNEL);
-	if (!out->ring || !out->bounce) {
-		kp_output_destroy(out);
+	out->active = kcalloc(nr_cpu_ids, sizeof(*out->active), GFP_KERNEL);
+	out->heads = kcalloc(nr_cpu_ids, sizeof(*out->heads), GFP_KERNEL);
+	out->fronts = kcalloc(nr_cpu_ids, sizeof(*out->fronts), GFP_KERNEL);
+	rings = kp_output_alloc_rings(size);
+	if (!out->bounce || !out->active || !out->heads || !out->fronts ||
+	    !rings) {
+		kp_output_free_rings(rings);
+		kvfree(out->bounce);
+		kfree(out->active);
+		kfree(out->heads);
+		kfree(out->fronts);
+		out->bounce = NULL;
+		out->active = NULL;
+		out->heads = NULL;
+		out->fronts = NULL;
 		return -ENOMEM;
 	}
+	out->ring_size = size;
+	/* Readers that find the rings find them initialised. */
+	smp_store_release(&out->rings, rings);
 	return 0;
 }
 
 void kp_output_destroy(struct kp_output *out)
 {
 	irq_work_sync(&out->wake);
-	kvfree(out->ring);
+	kp_output_free_rings(out->rings);
 	kvfree(out->bounce);
-	out->ring = NULL;
-	out->bounce = NULL;
+	kfree(out->active);
+	kfree(out->heads);
+	kfree(out->fronts);
+	out->rings = NULL;
 }
 
-static void kp_ring_put(struct kp_output *out, const void *src, size_t n)
+static void kp_output_wake_reader(struct kp_output *out, bool may_sleep)
 {
-	size_t pos = out->head % out->size;
-	size_t first = min(n, out->size - pos);
-
-	memcpy(out->ring + pos, src, first);
-	memcpy(out->ring, (const char *)src + first, n - first);
-	out->head += n;
+	/* Pairs with the reader's smp_mb() in kp_output_want_wakeup(). */
+	smp_mb();
+	if (!READ_ONCE(out->reader_waiting))
+		return;
+	if (may_sleep)
+		wake_up_interruptible(&out->readers);
+	else
+		irq_work_queue(&out->wake);
 }
 
-static void kp_ring_get(struct kp_output *out, void *dst, size_t n)
+/* One attempt on the running CPU's ring; false when it was full. */
+static bool kp_output_try(struct kp_output *out, struct kp_ring **rings,
+			  struct ktap_record *rec, const void *data,
+			  bool count_lost, struct kp_ring **ring)
 {
-	size_t pos = out->tail % out->size;
-	size_t first = min(n, out->size - pos);
+	int cpu = get_cpu();
+	struct kp_ring *r = rings[cpu];
+	bool done = true;
 
-	memcpy(dst, out->ring + pos, first);
-	memcpy((char *)dst + first, out->ring, n - first);
-	out->tail += n;
-}
-
-static bool kp_output_has_room(struct kp_output *out, size_t need)
-{
-	unsigned long flags;
-	bool room;
-
-	spin_lock_irqsave(&out->lock, flags);
-	room = out->size - (out->head - out->tail) >= need || out->ended;
-	spin_unlock_irqrestore(&out->lock, flags);
-	return room;
+	*ring = r;
+	if (unlikely(!r)) {
+		atomic64_inc(&out->lost_no_ring);
+	} else if (kp_ring_enter(r)) {
+		rec->cpu = cpu;
+		rec->time_ns = ktime_get_mono_fast_ns();
+		done = kp_ring_write(r, rec, data, count_lost);
+		kp_ring_exit(r);
+	}
+	put_cpu();
+	return done;
 }
 
 int kp_output_write(struct kp_output *out, u16 type, const void *data,
 		    u32 len, bool may_sleep)
 {
-	static const u64 zero;
-	struct ktap_record rec = {
-		.len = len, .type = type, .cpu = raw_smp_processor_id(),
-		.time_ns = ktime_get_ns(),
-	};
-	size_t need = kp_record_bytes(len);
-	unsigned long flags;
+	/* Pairs with kp_output_alloc(): the rings are initialised. */
+	struct kp_ring **rings = smp_load_acquire(&out->rings);
+	struct ktap_record rec = { .len = len, .type = type };
+	u32 need = kp_ring_record_bytes(len);
+	struct kp_ring *r;
 	int ret;
 
 	if (len > KTAP_RECORD_MAX)
 		return -EMSGSIZE;
-	if (!may_sleep) {
-		if (!spin_trylock_irqsave(&out->lock, flags)) {
-			atomic64_inc(&out->lost_busy);
+	if (WARN_ON_ONCE(!rings))
+		return -EINVAL;
+	/* A safety net: never sleep where the caller could not. */
+	may_sleep = may_sleep && preemptible();
+	while (!kp_output_try(out, rings, &rec, data, !may_sleep, &r)) {
+		/* Only a full ring comes back: r is set. */
+		if (!may_sleep)
 			return 0;
-		}
-		if (out->size - (out->head - out->tail) < need) {
-			out->lost++;
-			spin_unlock_irqrestore(&out->lock, flags);
-			return 0;
-		}
-	}
-	while (may_sleep) {
-		spin_lock_irqsave(&out->lock, flags);
-		if (out->size - (out->head - out->tail) >= need)
-			break;
-		if (!may_sleep || out->ended) {
-			out->lost++;
-			spin_unlock_irqrestore(&out->lock, flags);
-			return 0;
-		}
-		spin_unlock_irqrestore(&out->lock, flags);
+		kp_output_wake_reader(out, true);
 		ret = wait_event_interruptible(out->writers,
-					       kp_output_has_room(out, need));
+					       kp_ring_room(r) >= need ||
+					       READ_ONCE(out->ended));
 		if (ret)
 			return ret;
 	}
-	kp_ring_put(out, &rec, sizeof(rec));
-	kp_ring_put(out, data, len);
-	kp_ring_put(out, &zero, need - sizeof(rec) - len);
-	spin_unlock_irqrestore(&out->lock, flags);
-	if (may_sleep)
-		wake_up_interruptible(&out->readers);
-	else
-		irq_work_queue(&out->wake);
+	kp_output_wake_reader(out, may_sleep);
 	return 0;
 }
 
@@ -150,110 +211,170 @@ void kp_output_request_stop(struct kp_output *out)
 
 void kp_output_end(struct kp_output *out)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&out->lock, flags);
-	out->ended = true;
-	spin_unlock_irqrestore(&out->lock, flags);
-	wake_up_interruptible(&out->readers);
-	wake_up_interruptible(&out->writers);
+	/* Pairs with the readers: who sees ended sees every record. */
+	smp_store_release(&out->ended, true);
+	irq_work_sync(&out->wake);
+	wake_up_interruptible_all(&out->readers);
+	wake_up_interruptible_all(&out->writers);
 }
 
-/* Move whole records that fit in count bytes to the bounce buffer. */
-static size_t kp_output_take(struct kp_output *out, size_t count)
+static u64 kp_output_lost(struct kp_output *out, struct kp_ring **rings)
 {
-	struct ktap_record rec;
-	size_t done = 0, n;
+	u64 lost = atomic64_read(&out->lost_no_ring);
+	int cpu;
 
-	count = min_t(size_t, count, KP_BOUNCE_SIZE);
-	while (out->head != out->tail) {
-		size_t pos = out->tail % out->size;
+	for_each_possible_cpu(cpu)
+		if (rings[cpu])
+			lost += kp_ring_lost(rings[cpu]);
+	return lost;
+}
 
-		/* Peek the header, which may itself wrap. */
-		n = min(sizeof(rec), out->size - pos);
-		memcpy(&rec, out->ring + pos, n);
-		memcpy((char *)&rec + n, out->ring, sizeof(rec) - n);
-		n = kp_record_bytes(rec.len);
-		if (done + n > count)
+/* Index in out->active of the ring whose front record is oldest. */
+static u32 kp_output_oldest(const struct ktap_record *front, u32 nactive)
+{
+	u32 i, best = 0;
+
+	for (i = 1; i < nactive; i++)
+		if (front[i].time_ns < front[best].time_ns)
+			best = i;
+	return best;
+}
+
+/*
+ * Move whole records that fit in count bytes to the bounce buffer, the
+ * oldest first, then a LOST record for drops not yet reported.  *more
+ * says whether something is left that did not fit.
+ */
+static size_t kp_output_take(struct kp_output *out, struct kp_ring **rings,
+			     size_t count, bool *more)
+{
+	struct ktap_record *front = out->fronts, rec;
+	u32 nactive = 0, i;
+	size_t done = 0;
+	u64 lost;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		u32 head;
+
+		if (!rings[cpu])
+			continue;
+		head = kp_ring_head(rings[cpu]);
+		if (kp_ring_peek(rings[cpu], head, &front[nactive])) {
+			out->active[nactive] = cpu;
+			out->heads[nactive++] = head;
+		}
+	}
+	*more = false;
+	while (nactive) {
+		u32 best = kp_output_oldest(front, nactive);
+		u32 bytes = kp_ring_record_bytes(front[best].len);
+		struct kp_ring *r = rings[out->active[best]];
+
+		if (done + bytes > count) {
+			*more = true;
 			break;
-		kp_ring_get(out, out->bounce + done, n);
-		done += n;
+		}
+		kp_ring_take(r, out->bounce + done, bytes);
+		done += bytes;
+		if (!kp_ring_peek(r, out->heads[best], &front[best])) {
+			kp_ring_release(r);
+			nactive--;
+			out->active[best] = out->active[nactive];
+			out->heads[best] = out->heads[nactive];
+			front[best] = front[nactive];
+		}
 	}
-	/* Report drops once the backlog is gone and the record fits. */
-	out->lost += atomic64_xchg(&out->lost_busy, 0);
-	n = kp_record_bytes(sizeof(u64));
-	if (out->lost && out->head == out->tail && done + n <= count) {
-		struct ktap_record lost = {
-			.len = sizeof(u64), .type = KTAP_REC_LOST,
-			.time_ns = ktime_get_ns(),
+	for (i = 0; i < nactive; i++)
+		kp_ring_release(rings[out->active[i]]);
+	lost = kp_output_lost(out, rings) - out->lost_reported;
+	if (lost && done + kp_ring_record_bytes(sizeof(lost)) > count) {
+		*more = true;
+	} else if (lost) {
+		rec = (struct ktap_record){
+			.len = sizeof(lost), .type = KTAP_REC_LOST,
+			.time_ns = ktime_get_mono_fast_ns(),
 		};
-
-		memcpy(out->bounce + done, &lost, sizeof(lost));
-		memcpy(out->bounce + done + sizeof(lost), &out->lost,
-		       sizeof(u64));
-		out->lost = 0;
-		done += n;
+		memcpy(out->bounce + done, &rec, sizeof(rec));
+		memcpy(out->bounce + done + sizeof(rec), &lost, sizeof(lost));
+		done += kp_ring_record_bytes(sizeof(lost));
+		out->lost_reported += lost;
 	}
-	n = kp_record_bytes(0);
-	if (out->head == out->tail && !out->lost && done + n <= count &&
-	    atomic_xchg(&out->stop, 0)) {
-		struct ktap_record stop = {
-			.type = KTAP_REC_STOP, .time_ns = ktime_get_ns(),
+	/* After every record: ktap stops once it has seen them all. */
+	if (!*more && atomic_read(&out->stop) &&
+	    done + kp_ring_record_bytes(0) <= count) {
+		rec = (struct ktap_record){
+			.type = KTAP_REC_STOP,
+			.time_ns = ktime_get_mono_fast_ns(),
 		};
-
-		memcpy(out->bounce + done, &stop, sizeof(stop));
-		done += n;
+		atomic_set(&out->stop, 0);
+		memcpy(out->bounce + done, &rec, sizeof(rec));
+		done += kp_ring_record_bytes(0);
 	}
 	return done;
 }
 
 static bool kp_output_readable(struct kp_output *out)
 {
-	unsigned long flags;
-	bool ready;
+	/* As in kp_output_read_locked(). */
+	struct kp_ring **rings = smp_load_acquire(&out->rings);
+	int cpu;
 
-	spin_lock_irqsave(&out->lock, flags);
-	ready = out->head != out->tail || out->lost || out->ended ||
-		atomic64_read(&out->lost_busy) || atomic_read(&out->stop);
-	spin_unlock_irqrestore(&out->lock, flags);
-	return ready;
+	/* Pairs with kp_output_end(). */
+	if (smp_load_acquire(&out->ended) || atomic_read(&out->stop))
+		return true;
+	if (!rings)
+		return false;
+	for_each_possible_cpu(cpu)
+		if (rings[cpu] && kp_ring_head(rings[cpu]) !=
+		    kp_ring_load_acquire(&rings[cpu]->tail))
+			return true;
+	return kp_output_lost(out, rings) != READ_ONCE(out->lost_reported);
+}
+
+/* Before sleeping: writers must wake us (see the top of this file). */
+static bool kp_output_want_wakeup(struct kp_output *out)
+{
+	WRITE_ONCE(out->reader_waiting, true);
+	/* Pairs with kp_output_wake_reader()'s smp_mb(). */
+	smp_mb();
+	return kp_output_readable(out);
 }
 
 static ssize_t kp_output_read_locked(struct kp_output *out,
 				     char __user *ubuf, size_t count,
 				     bool nonblock)
 {
-	unsigned long flags;
-	size_t done;
-	bool pending;
+	struct kp_ring **rings;
+	size_t done = 0;
+	bool ended, more = false;
 	int ret;
 
+	count = min_t(size_t, count, KP_BOUNCE_SIZE);
 	for (;;) {
-		spin_lock_irqsave(&out->lock, flags);
-		done = kp_output_take(out, count);
-		pending = out->head != out->tail || out->lost ||
-			  atomic64_read(&out->lost_busy) ||
-			  atomic_read(&out->stop);
-		if (done || (!pending && out->ended)) {
-			spin_unlock_irqrestore(&out->lock, flags);
+		/*
+		 * ended first: once it is seen, every record is visible
+		 * (kp_output_end()); the rings pair with kp_output_alloc().
+		 */
+		ended = smp_load_acquire(&out->ended);
+		rings = smp_load_acquire(&out->rings);
+		if (rings)
+			done = kp_output_take(out, rings, count, &more);
+		if (done || more || ended)
 			break;
-		}
-		spin_unlock_irqrestore(&out->lock, flags);
-		/* Something is queued but the caller's buffer is too small. */
-		if (pending)
-			return -EINVAL;
 		if (nonblock)
 			return -EAGAIN;
 		ret = wait_event_interruptible(out->readers,
-					       kp_output_readable(out));
+					       kp_output_want_wakeup(out));
 		if (ret)
 			return ret;
 	}
-	if (done) {
-		wake_up_interruptible(&out->writers);
-		if (copy_to_user(ubuf, out->bounce, done))
-			return -EFAULT;
-	}
+	WRITE_ONCE(out->reader_waiting, false);
+	if (!done)
+		return more ? -EINVAL : 0;
+	wake_up_interruptible(&out->writers);
+	if (copy_to_user(ubuf, out->bounce, done))
+		return -EFAULT;
 	return done;
 }
 
@@ -273,5 +394,5 @@ __poll_t kp_output_poll(struct kp_output *out, struct file *file,
 			poll_table *wait)
 {
 	poll_wait(file, &out->readers, wait);
-	return kp_output_readable(out) ? EPOLLIN | EPOLLRDNORM : 0;
+	return kp_output_want_wakeup(out) ? EPOLLIN | EPOLLRDNORM : 0;
 }

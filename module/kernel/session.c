@@ -11,6 +11,7 @@
 
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -28,7 +29,6 @@
 static int kp_session_open(struct inode *inode, struct file *file)
 {
 	struct kp_session *s;
-	int ret;
 
 	/* The device is 0600 already; a session also needs the capability. */
 	if (!capable(CAP_SYS_ADMIN))
@@ -39,11 +39,7 @@ static int kp_session_open(struct inode *inode, struct file *file)
 	mutex_init(&s->lock);
 	raw_spin_lock_init(&s->vm_lock);
 	s->events.fire = kp_session_fire;
-	ret = kp_output_init(&s->out, kp_ceilings.output_size);
-	if (ret) {
-		kfree(s);
-		return ret;
-	}
+	kp_output_init(&s->out);
 	file->private_data = s;
 	return 0;
 }
@@ -59,15 +55,14 @@ static int kp_session_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * The VM's output hook: in process context (top level, trace_end) wait
- * for the reader; in probe context never.
- */
+/* The VM's output hook, called wherever the VM runs. */
 static int kp_session_emit(void *ctx, u16 type, const char *data, u32 len)
 {
 	struct kp_session *s = ctx;
+	bool may_sleep = READ_ONCE(s->runner) == current &&
+			 READ_ONCE(kp_output_wait);
 
-	return kp_output_write(&s->out, type, data, len, preemptible());
+	return kp_output_write(&s->out, type, data, len, may_sleep);
 }
 
 /* exit(): in the top level, START ends the session; in a probe, STOP. */
@@ -112,6 +107,36 @@ static long kp_ioctl_version(void __user *arg)
 	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/*
+ * The per-CPU output ring size: 0 asks for the default (or the ceiling,
+ * if an administrator set it lower); anything else is rounded up to a
+ * power of two and must lie between the minimum and the ceiling.
+ */
+static int kp_resolve_output_size(u32 req, u32 *size, char *err)
+{
+	u32 ceiling = kp_ceilings.output_size;
+
+	if (!req) {
+		*size = rounddown_pow_of_two(min(KTAP_OUTPUT_SIZE_DEFAULT,
+						 max(ceiling,
+						     KTAP_OUTPUT_SIZE_MIN)));
+		return 0;
+	}
+	if (req < KTAP_OUTPUT_SIZE_MIN) {
+		snprintf(err, KP_ERR_MAX, "output buffer of %u bytes per CPU is below the minimum %u",
+			 req, KTAP_OUTPUT_SIZE_MIN);
+		return -EINVAL;
+	}
+	if (req > KTAP_OUTPUT_SIZE_MAX ||
+	    roundup_pow_of_two(req) > ceiling) {
+		snprintf(err, KP_ERR_MAX, "output buffer of %u bytes per CPU is above the module's ceiling %u (module parameter ktapvm.output_size)",
+			 req, ceiling);
+		return -E2BIG;
+	}
+	*size = roundup_pow_of_two(req);
+	return 0;
+}
+
 /* Turn what user space asked for into limits: 0 = default, above = error. */
 static int kp_resolve_limits(const struct ktap_limits *req,
 			     struct kp_vm_limits *lim, char *err)
@@ -129,8 +154,6 @@ static int kp_resolve_limits(const struct ktap_limits *req,
 	else if (lim->max_entries > kp_ceilings.max_entries)
 		snprintf(err, KP_ERR_MAX, "table entries limit %u is above the module's ceiling %u (module parameter ktapvm.max_entries)",
 			 lim->max_entries, kp_ceilings.max_entries);
-	else if (req->pad)
-		snprintf(err, KP_ERR_MAX, "struct ktap_limits: pad must be 0");
 	else if (lim->max_depth > kp_ceilings.max_depth)
 		snprintf(err, KP_ERR_MAX, "call depth limit %u is above the module's ceiling %u (module parameter ktapvm.max_depth)",
 			 lim->max_depth, kp_ceilings.max_depth);
@@ -170,6 +193,7 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 		.event_get = kp_event_get, .stop = kp_session_exit, .ctx = s,
 	};
 	struct kp_vm_limits lim;
+	u32 output_size;
 	void *chunk;
 	int ret;
 
@@ -187,6 +211,9 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 		return -E2BIG;
 	}
 	ret = kp_resolve_limits(&req->limits, &lim, err);
+	if (!ret)
+		ret = kp_resolve_output_size(req->limits.output_size,
+					     &output_size, err);
 	if (ret)
 		return ret;
 	chunk = vmemdup_user(u64_to_user_ptr(req->chunk), req->chunk_len);
@@ -197,11 +224,24 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 	ret = kp_vm_load(chunk, req->chunk_len, &lim, &host, &s->vm, err,
 			 KP_ERR_MAX);
 	kvfree(chunk);
-	if (!ret)
-		ret = kp_load_events(s, req, err);
-	if (!ret)
-		s->state = KP_SESSION_LOADED;
-	return ret;
+	if (ret)
+		return ret;
+	ret = kp_output_alloc(&s->out, output_size);
+	if (ret) {
+		snprintf(err, KP_ERR_MAX, "cannot allocate %u bytes of output buffer for each of %u CPUs",
+			 output_size, num_online_cpus());
+		kp_vm_free(s->vm);
+		s->vm = NULL;
+		return ret;
+	}
+	ret = kp_load_events(s, req, err);
+	if (ret) {
+		/* The rings stay until release; this session is done. */
+		s->state = KP_SESSION_ENDED;
+		return ret;
+	}
+	s->state = KP_SESSION_LOADED;
+	return 0;
 }
 
 static long kp_ioctl_load(struct kp_session *s, void __user *arg)
@@ -239,7 +279,7 @@ static long kp_ioctl_load(struct kp_session *s, void __user *arg)
 
 /*
  * Stop: quiesce the events, run trace_end once unless a runtime error
- * stopped the session, end the output.
+ * stopped the session, report dropped hits, end the output.
  */
 static int kp_session_stop(struct kp_session *s)
 {
@@ -249,12 +289,14 @@ static int kp_session_stop(struct kp_session *s)
 	if (s->state != KP_SESSION_LIVE)
 		return 0;
 	kp_events_quiesce(&s->events);
+	WRITE_ONCE(s->runner, current);
 	if (s->end_proto && !READ_ONCE(s->failed))
 		ret = kp_vm_run_proto(s->vm, s->end_proto, NULL);
 	dropped = atomic64_read(&s->events.dropped);
 	if (dropped)
-		kp_output_write(&s->out, KTAP_REC_DROPPED, (const char *)&dropped,
+		kp_output_write(&s->out, KTAP_REC_DROPPED, &dropped,
 				sizeof(dropped), true);
+	WRITE_ONCE(s->runner, NULL);
 	s->state = KP_SESSION_ENDED;
 	kp_output_end(&s->out);
 	return ret == -EINVAL ? 0 : ret;
@@ -272,7 +314,9 @@ static long kp_ioctl_start(struct kp_session *s)
 
 	if (s->state != KP_SESSION_LOADED)
 		return -EINVAL;
+	WRITE_ONCE(s->runner, current);
 	ret = kp_vm_run_main(s->vm);
+	WRITE_ONCE(s->runner, NULL);
 	s->state = KP_SESSION_LIVE;
 	if (!ret && !s->exit_requested && (s->events.n || s->end_proto)) {
 		kp_events_enable(&s->events);

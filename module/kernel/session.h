@@ -37,6 +37,13 @@ struct kp_session {
 	enum kp_session_state state;
 	struct kp_vm *vm;
 	struct kp_output out;
+	/*
+	 * The task running VM code in process context (the top-level code,
+	 * trace_end) inside an ioctl, or NULL: its output may wait for the
+	 * reader when a ring is full (module parameter output_wait).  Any
+	 * other writer, a probe handler, drops and counts.
+	 */
+	struct task_struct *runner;
 	struct kp_events events;
 	u32 end_proto;			/* trace_end body, or 0 */
 	bool failed;			/* a probe hit a runtime error */
@@ -49,5 +56,8 @@ void kp_session_fire(struct kp_events *set, const struct kp_evctx *ctx);
 /* A probe's runtime error: stop the events, ask ktap to STOP. */
 void kp_session_probe_failed(struct kp_session *s);
 void kp_interim_exit(void);
+
+/* Process-context output waits for the reader (module parameter). */
+extern bool kp_output_wait;
 
 #endif /* KP_SESSION_H */

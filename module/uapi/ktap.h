@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		5
+#define KTAP_ABI_MINOR		6
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -50,8 +50,17 @@ struct ktap_limits {
 	__u32 max_string;	/* bytes in one string value */
 	__u32 max_depth;	/* nested script function calls (ABI 1.1) */
 	__u32 max_entries;	/* entries of one table (ABI 1.2) */
-	__u32 pad;		/* must be 0 */
+	__u32 output_size;	/* bytes of output ring per CPU (ABI 1.5) */
 };
+
+/*
+ * output_size: rounded up to a power of two; at least KTAP_OUTPUT_SIZE_MIN
+ * (room for the largest record), at most the module's ceiling (parameter
+ * output_size).  The rings are allocated at LOAD, one per online CPU.
+ */
+#define KTAP_OUTPUT_SIZE_MIN		(8U << 10)
+#define KTAP_OUTPUT_SIZE_DEFAULT	(256U << 10)
+#define KTAP_OUTPUT_SIZE_MAX		(1U << 30)	/* the tool's bound */
 
 /*
  * KTAP_IOC_LOAD: hand a chunk to the session.  On failure the ioctl
@@ -66,7 +75,7 @@ struct ktap_load {
 	__u32 err_len;		/* size of err_buf */
 	__u64 err_buf;		/* user pointer, may be 0 */
 	struct ktap_limits limits;
-	/* ABI 1.5: events (see "Events" below); all 0 for a script without */
+	/* ABI 1.6: events (see "Events" below); all 0 for a script without */
 	__u64 events;		/* user pointer to struct ktap_event[nevents] */
 	__u32 nevents;
 	__s32 cpu;		/* -C: only this CPU; -1 every CPU */
@@ -81,7 +90,7 @@ struct ktap_load {
 #define KTAP_IOC_START		_IO(KTAP_IOC_TYPE, 2)
 /*
  * KTAP_IOC_START returns 1 when events are live: the session then runs
- * until KTAP_IOC_STOP (ABI 1.5), which disables every event, runs the
+ * until KTAP_IOC_STOP (ABI 1.6), which disables every event, runs the
  * trace_end body once (not after a runtime error) and ends the output.
  * It returns 0 when the session already ended (no events, exit() or an
  * error in the top-level code).
@@ -95,6 +104,14 @@ struct ktap_load {
  * gets -EINVAL); it blocks until a record is ready or the session has
  * ended, then returns 0.  Each record is a header then `len` payload bytes,
  * padded to 8 so the next header is aligned.
+ *
+ * Records are written to per-CPU rings and each read() returns what it
+ * takes from them in time order; a record committed late (its writer was
+ * interrupted between taking its timestamp and publishing) may still be
+ * older than one an earlier read() returned, so readers re-sort within a
+ * small window (src/merge.c).  Records a full ring could not take are
+ * counted; a LOST record carries the count not reported before, and
+ * before the final 0 every drop has been reported.
  * ------------------------------------------------------------------------ */
 
 enum ktap_record_type {
@@ -102,12 +119,12 @@ enum ktap_record_type {
 	KTAP_REC_ERROR = 2,	/* runtime error "script:line: message" */
 	KTAP_REC_LOST = 3,	/* payload: __u64 count of dropped records */
 	/*
-	 * ABI 1.5: the session asks to be stopped (exit() or a runtime
+	 * ABI 1.6: the session asks to be stopped (exit() or a runtime
 	 * error in a probe); ktap answers with KTAP_IOC_STOP.  No payload.
 	 */
 	KTAP_REC_STOP = 4,
 	/*
-	 * ABI 1.5: at the end, the event hits that could not run a body
+	 * ABI 1.6: at the end, the event hits that could not run a body
 	 * (payload: __u64 count).
 	 */
 	KTAP_REC_DROPPED = 5,
@@ -117,14 +134,14 @@ struct ktap_record {
 	__u32 len;		/* payload bytes, without padding */
 	__u16 type;		/* enum ktap_record_type */
 	__u16 cpu;
-	__u64 time_ns;		/* ktime_get_ns() when emitted */
+	__u64 time_ns;		/* CLOCK_MONOTONIC when emitted */
 };
 
 #define KTAP_RECORD_ALIGN	8
 #define KTAP_RECORD_MAX		4096	/* payload bytes of one record */
 
 /* ------------------------------------------------------------------------
- * Events (ABI 1.5)
+ * Events (ABI 1.6)
  *
  * LOAD carries an array of event descriptors: what to attach and which
  * prototype (a function of no parameters) runs on each hit.  User space
@@ -312,7 +329,7 @@ struct ktap_const_header {
  *   ARG   argument count n: registers A+1..A+n must be in the frame
  *   PRO   prototype index (Bx) of a function, 1..nprotos-1 (proto 0 is
  *         the top level, never a value)
- *   EVT   an enum ktap_evctx item (ABI 1.5)
+ *   EVT   an enum ktap_evctx item (ABI 1.6)
  *   FOR   A: the first of the four registers A..A+3 of a numeric for
  *         loop (index, iterations left, step, the loop variable), of a
  *         table loop (TFORLOOP) or of a sort in progress (SORTSTEP)
@@ -355,7 +372,7 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_EVGET ? 5 : (op) >= KTAP_OP_AGGT ? 3 : (op) >= KTAP_OP_NEWTAB ? 2 :	\
+	((op) >= KTAP_OP_EVGET ? 6 : (op) >= KTAP_OP_AGGT ? 3 : (op) >= KTAP_OP_NEWTAB ? 2 :	\
 	 (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*
@@ -370,7 +387,7 @@ enum ktap_builtin {
 
 /* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
 #define KTAP_BIF_MINOR(id)	\
-	((id) >= KTAP_BIF_EXIT ? 5 : (id) >= KTAP_BIF_STACK ? 4 :	\
+	((id) >= KTAP_BIF_EXIT ? 6 : (id) >= KTAP_BIF_STACK ? 4 :	\
 	 (id) >= KTAP_BIF_COUNT ? 3 : (id) >= KTAP_BIF_DELETE ? 2 :	\
 	 (id) >= KTAP_BIF_PRINTF ? 1 : 0)
 

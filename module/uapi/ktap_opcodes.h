@@ -84,7 +84,7 @@ KTAP_OP(SORTSTEP, FOR, JMP,  NONE)	/* sort R[A] on; when done: pc += sBx */
 KTAP_OP(AGGT,    REG,  REG,  REG)	/* R[A][R[B]] <<< R[C] */
 KTAP_OP(AGGG,    REG,  GBL,  NONE)	/* G[Bx] <<< R[A] */
 /*
- * ABI 1.5: events.  EVGET reads an item of the event being handled
+ * ABI 1.6: events.  EVGET reads an item of the event being handled
  * (enum ktap_evctx in ktap.h); outside an event, items that need one
  * give nil.
  */

@@ -160,21 +160,6 @@ static int kp_bif_SPRINTF(struct kp_vm *vm, const struct kp_proto *p,
 	return 0;
 }
 
-/* A new string holding len bytes of text, for fn. */
-static int kp_bif_string(struct kp_vm *vm, const struct kp_proto *p,
-			 const u32 *pc, const char *fn, struct kp_value *ret,
-			 const char *text, u32 len)
-{
-	struct kp_str *s;
-	int err = kp_str_make(vm, p, pc, fn, len, &s);
-
-	if (err)
-		return err;
-	memcpy(s->data, text, len);
-	*ret = kp_strv(s);
-	return 0;
-}
-
 /* tostring(stack): its text, measured first, as sprintf does. */
 static int kp_bif_stack_string(struct kp_vm *vm, const struct kp_proto *p,
 			       const u32 *pc, struct kp_value *ret,
@@ -211,7 +196,7 @@ static int kp_bif_TOSTRING(struct kp_vm *vm, const struct kp_proto *p,
 	if (args[0].type == KP_TSTACK)
 		return kp_bif_stack_string(vm, p, pc, ret, args[0].s);
 	text = kp_str_text(&args[0], num, &len);
-	return kp_bif_string(vm, p, pc, "tostring", ret, text, len);
+	return kp_str_result(vm, p, pc, "tostring", text, len, ret);
 }
 
 /*
@@ -252,7 +237,7 @@ static int kp_bif_TYPE(struct kp_vm *vm, const struct kp_proto *p,
 {
 	const char *name = kp_type_name(args[0].type);
 
-	return kp_bif_string(vm, p, pc, "type", ret, name, strlen(name));
+	return kp_str_result(vm, p, pc, "type", name, strlen(name), ret);
 }
 
 /* len(s): the length of a string in bytes; len(t): its entry count. */

@@ -169,7 +169,6 @@ static int kp_ctx_ksym(struct kp_vm *vm, const struct kp_proto *p,
 		       const struct kp_value *args)
 {
 	char name[KP_CTX_SYM_MAX];
-	struct kp_str *s;
 	u64 addr = 0;
 	u32 len;
 	int err = kp_ctx_addr(vm, p, pc, fn, &args[0], &addr);
@@ -182,12 +181,7 @@ static int kp_ctx_ksym(struct kp_vm *vm, const struct kp_proto *p,
 		return 0;
 	if (len >= sizeof(name))
 		len = sizeof(name) - 1;
-	err = kp_str_make(vm, p, pc, fn, len, &s);
-	if (err)
-		return err;
-	memcpy(s->data, name, len);
-	*ret = kp_strv(s);
-	return 0;
+	return kp_str_result(vm, p, pc, fn, name, len, ret);
 }
 
 int kp_bif_KSYM(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
@@ -203,22 +197,6 @@ int kp_bif_IPOF(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 		u32 nargs __maybe_unused)
 {
 	return kp_ctx_ksym(vm, p, pc, "ipof", ret, args);
-}
-
-/* A string built-in's result from a NUL-terminated host string. */
-static int kp_ctx_text(struct kp_vm *vm, const struct kp_proto *p,
-		       const u32 *pc, const char *fn, struct kp_value *ret,
-		       const char *text)
-{
-	u32 len = strlen(text);
-	struct kp_str *s;
-	int err = kp_str_make(vm, p, pc, fn, len, &s);
-
-	if (err)
-		return err;
-	memcpy(s->data, text, len);
-	*ret = kp_strv(s);
-	return 0;
 }
 
 /* The built-ins without arguments that return one fact. */
@@ -246,7 +224,9 @@ int kp_bif_ARCH(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 		struct kp_value *ret, const struct kp_value *args __maybe_unused,
 		u32 nargs __maybe_unused)
 {
-	return kp_ctx_text(vm, p, pc, "arch", ret, kp_host_arch());
+	const char *text = kp_host_arch();
+
+	return kp_str_result(vm, p, pc, "arch", text, strlen(text), ret);
 }
 
 int kp_bif_KERNEL_V(struct kp_vm *vm, const struct kp_proto *p,
@@ -254,5 +234,7 @@ int kp_bif_KERNEL_V(struct kp_vm *vm, const struct kp_proto *p,
 		    const struct kp_value *args __maybe_unused,
 		    u32 nargs __maybe_unused)
 {
-	return kp_ctx_text(vm, p, pc, "kernel_v", ret, kp_host_release());
+	const char *text = kp_host_release();
+
+	return kp_str_result(vm, p, pc, "kernel_v", text, strlen(text), ret);
 }

@@ -48,6 +48,20 @@ int kp_str_make(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	return 0;
 }
 
+int kp_str_result(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+		  const char *fn, const char *text, u32 len,
+		  struct kp_value *ret)
+{
+	struct kp_str *s = NULL;
+	int err = kp_str_make(vm, p, pc, fn, len, &s);
+
+	if (err)
+		return err;
+	memcpy(s->data, text, len);
+	*ret = kp_strv(s);
+	return 0;
+}
+
 /* The names type() returns: a new type adds its name here. */
 const char *kp_type_name(u8 type)
 {

@@ -23,6 +23,11 @@ struct kp_str *kp_str_alloc(struct kp_heap *heap, u32 len);
 int kp_str_make(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 		const char *fn, u64 len, struct kp_str **out);
 
+/* *ret := a new temporary string of text[0..len), for fn; as above. */
+int kp_str_result(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+		  const char *fn, const char *text, u32 len,
+		  struct kp_value *ret);
+
 /*
  * The text of v as print shows it: a string's bytes, a number in
  * decimal (written to num, KP_FMT_NUM_MAX bytes), true, false, nil.

@@ -72,6 +72,16 @@ static void abuse_load(const void *chunk, size_t len)
 	check(load(fd, &req, err, sizeof(err)) == -ENOMEM &&
 	      strstr(err, "session memory"), "LOAD into 1 byte of memory");
 	req.limits.max_memory = 0;
+	req.limits.output_size = KTAP_OUTPUT_SIZE_MIN - 1;
+	check(load(fd, &req, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "below the minimum 8192"),
+	      "LOAD with an output buffer below the minimum");
+	req.limits.output_size = KTAP_OUTPUT_SIZE_MAX + 1;
+	check(load(fd, &req, err, sizeof(err)) == -E2BIG &&
+	      strstr(err, "module parameter ktapvm.output_size"),
+	      "LOAD with an output buffer above the ceiling");
+	/* Not a power of two: the module rounds it up. */
+	req.limits.output_size = KTAP_OUTPUT_SIZE_MIN + 1;
 	check(load(fd, &req, err, 8) == 0, "a good LOAD after all that");
 	check(load(fd, &req, err, 8) == -EBUSY && strlen(err) == 7,
 	      "a second LOAD: EBUSY, message cut to the buffer");

@@ -34,16 +34,14 @@ static unsigned long long uvm_max_insns(void)
 	return env ? strtoull(env, NULL, 10) : 100000000ULL;
 }
 
-struct uvm_run {
-	int runtime_error;
-};
-
+/* One thread, one CPU: records are printed as they come, stamped now. */
 static int uvm_emit(void *ctx, u16 type, const char *data, u32 len)
 {
-	struct uvm_run *run = ctx;
+	struct ktap_record rec = {
+		.len = len, .type = type, .time_ns = kp_now_ns(),
+	};
 
-	if (kp_output_print(type, data, len))
-		run->runtime_error = 1;
+	kp_printer_record(ctx, &rec, data);
 	return 0;
 }
 
@@ -62,8 +60,8 @@ static int uvm_limits(const struct ktap_limits *req, struct kp_vm_limits *lim)
 int kp_session_run(const void *chunk, size_t len,
 		   const struct kp_run_options *opts)
 {
-	struct uvm_run run = { 0 };
-	struct kp_vm_host host = { .emit = uvm_emit, .ctx = &run };
+	struct kp_printer printer;
+	struct kp_vm_host host = { .emit = uvm_emit, .ctx = &printer };
 	struct kp_vm_limits lim;
 	struct kp_vm *vm;
 	char err[512];
@@ -75,6 +73,7 @@ int kp_session_run(const void *chunk, size_t len,
 		fprintf(stderr, "ktap: the user-space VM has no kernel events; run this script with ktap\n");
 		return KP_EXIT_SYSTEM;
 	}
+	kp_printer_init(&printer, opts->out, opts->timestamps);
 	ret = kp_vm_load(chunk, len, &lim, &host, &vm, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "ktap: the module refused the script: %s\n", err);
@@ -86,8 +85,9 @@ int kp_session_run(const void *chunk, size_t len,
 	    opts->end_proto < vm->chunk.nprotos)
 		kp_vm_run_proto(vm, opts->end_proto, NULL);
 	kp_vm_free(vm);
-	fflush(stdout);
-	return run.runtime_error ? KP_EXIT_SCRIPT : KP_EXIT_OK;
+	if (kp_printer_finish(&printer))
+		return KP_EXIT_SYSTEM;
+	return printer.runtime_error ? KP_EXIT_SCRIPT : KP_EXIT_OK;
 }
 
 int kp_module_version(struct ktap_version *v)

@@ -323,6 +323,64 @@ static void test_flat_footprint(void)
 	kp_chunk_buf_free(&chunk);
 }
 
+static char stack_out[256];
+
+static int capture_emit(void *ctx, u16 type, const char *data, u32 len)
+{
+	size_t used = strlen(stack_out);
+
+	(void)ctx;
+	if (type == KTAP_REC_ERROR)
+		diag("%.*s", (int)len, data);
+	else if (used + len < sizeof(stack_out))
+		memcpy(stack_out + used, data, len);
+	return 0;
+}
+
+/*
+ * Stack values are stored like strings (KP_TSTACK in a struct kp_str):
+ * as keys and as a global's value they survive the end of each
+ * invocation, keep counting, and the store stays flat.
+ */
+static void test_stack_values(void)
+{
+	static const char src[] =
+		"if (!s) { s = {}; n = 0 }\n"
+		"n += 1\n"
+		"s[stack(n % 3 + 1)] += 1\n"
+		"last = stack()\n"
+		"if (n == 100000) { print(len(s), s[stack(1)], s[stack(2)], s[stack(3)], last == stack(), type(last)) }\n";
+	struct kp_vm_limits lim = {
+		.max_insns = 100000, .max_memory = 4 << 20,
+		.max_string = 4096, .max_depth = 10, .max_entries = 1000,
+	};
+	struct kp_vm_host host = { .emit = capture_emit };
+	struct kp_chunk_buf chunk;
+	u64 live = 0;
+	struct kp_vm *vm;
+	char err[256];
+	long i;
+	int ret = 0;
+
+	if (kp_compile("-e", src, strlen(src), stderr, &chunk) ||
+	    kp_vm_load(chunk.data, chunk.len, &lim, &host, &vm, err,
+		       sizeof(err))) {
+		ok(false, "stack script loads");
+		return;
+	}
+	for (i = 1; i <= 100000 && !ret; i++) {
+		ret = kp_vm_run_main(vm);
+		if (i == 1000)
+			live = vm->store.live_bytes;
+	}
+	ok(!ret, "100000 invocations storing stacks run");
+	is_str(stack_out, "3\t33333\t33334\t33333\ttrue\tstack\n",
+	       "stack keys and a stack global keep their identity across invocations");
+	is_int(vm->store.live_bytes, live, "stack values: store bytes flat from invocation 1000 to 100000");
+	kp_vm_free(vm);
+	kp_chunk_buf_free(&chunk);
+}
+
 int main(void)
 {
 	kp_heap_init(&budget, 256 << 20);
@@ -336,6 +394,7 @@ int main(void)
 	kp_store_destroy(&store);
 	ok(budget.used == 0, "destroying the store returns every byte");
 	test_flat_footprint();
+	test_stack_values();
 	test_verify_table_ops();
 	test_verify_aggregation_ops();
 	return done();
