@@ -24,6 +24,7 @@
 #include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "uapi/ktap.h"
 #include "vm/arith.h"
@@ -354,6 +355,70 @@ static void gen_logical(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 	patch_jump(g, jump, here(g));
 }
 
+/*
+ * The constant index of an integer literal when it fits an 8-bit
+ * operand (a K operand), else -1.  Non-zero: when it is a divisor.
+ */
+static int small_int(struct kp_gen *g, int64_t v)
+{
+	unsigned k = kp_chunk_const_int(g->proto, v);
+
+	return k <= 0xff ? (int)k : -1;
+}
+
+static int small_const(struct kp_gen *g, const struct kp_ast_node *e,
+		       bool nonzero)
+{
+	if (e->kind != KP_AST_INT || (nonzero && e->u.ival == 0))
+		return -1;
+	return small_int(g, e->u.ival);
+}
+
+/* The K form of an arithmetic operator, or 0 (MOV) for none. */
+static enum ktap_opcode arith_k_op(enum kp_ast_binop op)
+{
+	switch (op) {
+	case KP_BIN_ADD: return KTAP_OP_ADDK;
+	case KP_BIN_SUB: return KTAP_OP_SUBK;
+	case KP_BIN_MUL: return KTAP_OP_MULK;
+	case KP_BIN_DIV: return KTAP_OP_DIVK;
+	case KP_BIN_MOD: return KTAP_OP_MODK;
+	default: return KTAP_OP_MOV;
+	}
+}
+
+/*
+ * dst := left op k with an integer literal k (ADDK..MODK), or k op right
+ * for + and *, which commute; evaluation order is kept as a literal has
+ * no effect.  Division by a literal 0 stays DIV/MOD: the runtime error.
+ * Returns false when the operands do not fit the K form.
+ */
+static bool gen_arith_k(struct kp_gen *g, struct kp_ast_node *e,
+			unsigned dst)
+{
+	enum kp_ast_binop op = e->u.bin.op;
+	enum ktap_opcode kop = arith_k_op(op);
+	bool divisor = op == KP_BIN_DIV || op == KP_BIN_MOD;
+	struct kp_ast_node *var = e->u.bin.l;
+	unsigned operand;
+	int k;
+
+	if (kop == KTAP_OP_MOV)
+		return false;
+	k = small_const(g, e->u.bin.r, divisor);
+	if (k < 0 && (op == KP_BIN_ADD || op == KP_BIN_MUL) &&
+	    e->u.bin.r->kind != KP_AST_INT) {
+		k = small_const(g, e->u.bin.l, false);
+		var = e->u.bin.r;
+	}
+	if (k < 0)
+		return false;
+	operand = expr_reg(g, var, dst);
+	g->pos = e->pos;
+	emit_abc(g, kop, dst, operand, (unsigned)k);
+	return true;
+}
+
 static void gen_binary(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 {
 	enum kp_ast_binop op = e->u.bin.op;
@@ -365,6 +430,8 @@ static void gen_binary(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 		gen_logical(g, e, dst);
 		return;
 	}
+	if (gen_arith_k(g, e, dst))
+		return;
 	/* Operands are evaluated left to right, whatever the opcode wants. */
 	left = expr_reg(g, e->u.bin.l, dst);
 	temp = !is_local(e->u.bin.r);
@@ -658,6 +725,58 @@ static bool is_leaf(const struct kp_ast_node *e)
 	       e->kind == KP_AST_FUNCTION || e->kind == KP_AST_EVCTX;
 }
 
+/* Opcodes whose only effect is to write R[A] after reading their operands. */
+static bool writes_only_a(enum ktap_opcode op)
+{
+	switch (op) {
+	case KTAP_OP_MOV: case KTAP_OP_LOADK: case KTAP_OP_LOADI:
+	case KTAP_OP_LOADNIL: case KTAP_OP_LOADB: case KTAP_OP_GETG:
+	case KTAP_OP_ADD: case KTAP_OP_SUB: case KTAP_OP_MUL:
+	case KTAP_OP_DIV: case KTAP_OP_MOD: case KTAP_OP_BAND:
+	case KTAP_OP_BOR: case KTAP_OP_BXOR: case KTAP_OP_SHL:
+	case KTAP_OP_SHR: case KTAP_OP_CONCAT: case KTAP_OP_EQ:
+	case KTAP_OP_NE: case KTAP_OP_LT: case KTAP_OP_LE:
+	case KTAP_OP_NEG: case KTAP_OP_BNOT: case KTAP_OP_NOT:
+	case KTAP_OP_GETT: case KTAP_OP_GETT0: case KTAP_OP_ADDK:
+	case KTAP_OP_SUBK: case KTAP_OP_MULK: case KTAP_OP_DIVK:
+	case KTAP_OP_MODK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * local = e: e goes to a temporary whose last write, when it is the
+ * last instruction and writes nothing else, is aimed at the local
+ * instead (no MOV).  Writing the local any earlier could change what
+ * e reads of it (x = (x + 1) * x).  && and || end with a jump landing
+ * after their last instruction, so they keep the MOV.
+ */
+static void gen_assign_local(struct kp_gen *g, struct kp_ast_node *e,
+			     unsigned local)
+{
+	unsigned start = here(g), tmp, pc;
+	uint32_t insn;
+
+	if (is_leaf(e)) {
+		gen_value(g, e, local);
+		return;
+	}
+	tmp = reg_push(g);
+	gen_value(g, e, tmp);
+	pc = here(g) - 1;
+	insn = here(g) > start ? kp_chunk_insn(g->proto, pc) : 0;
+	if (here(g) > start && KTAP_INSN_A(insn) == tmp &&
+	    writes_only_a(KTAP_INSN_OP(insn)) &&
+	    !(e->kind == KP_AST_BINARY && (e->u.bin.op == KP_BIN_AND ||
+					   e->u.bin.op == KP_BIN_OR)))
+		kp_chunk_patch(g->proto, pc, (insn & ~0xff00U) | (local << 8));
+	else
+		emit_abc(g, KTAP_OP_MOV, local, tmp, 0);
+	reg_pop(g, 1);
+}
+
 /*
  * a, b = e1, e2: every value is computed before any target changes (so
  * a, b = b, a swaps); extra values are computed and dropped, missing
@@ -670,8 +789,8 @@ static void gen_assign(struct kp_gen *g, struct kp_ast_node *s)
 	unsigned base = g->top, i;
 
 	if (s->u.assign.ntargets == 1 && s->u.assign.nvalues == 1 &&
-	    is_local(target) && is_leaf(s->u.assign.values)) {
-		gen_value(g, s->u.assign.values, local_reg(g, target));
+	    is_local(target)) {
+		gen_assign_local(g, s->u.assign.values, local_reg(g, target));
 		return;
 	}
 	for (n = s->u.assign.values; n; n = n->next)
@@ -725,6 +844,34 @@ static unsigned compound_operand(struct kp_gen *g, struct kp_ast_node *s)
 	return operand;
 }
 
+/* acc := acc op e (1 for ++ and --), with a K operand when one fits. */
+static void gen_combine(struct kp_gen *g, struct kp_ast_node *s,
+			unsigned acc)
+{
+	enum kp_ast_binop op = s->u.compound.op;
+	enum ktap_opcode kop = arith_k_op(op);
+	unsigned operand;
+	int k = -1;
+
+	if (kop != KTAP_OP_MOV) {
+		if (s->kind == KP_AST_INCDEC) {
+			k = small_int(g, 1);
+		} else {
+			fold_expr(s->u.compound.value);
+			k = small_const(g, s->u.compound.value,
+					op == KP_BIN_DIV || op == KP_BIN_MOD);
+		}
+	}
+	if (k >= 0) {
+		g->pos = s->pos;
+		emit_abc(g, kop, acc, acc, (unsigned)k);
+		return;
+	}
+	operand = compound_operand(g, s);
+	g->pos = s->pos;
+	emit_abc(g, kp_gen_binop_ops[op], acc, acc, operand);
+}
+
 /*
  * t[k] op= e, t[k]++: the counter idiom.  t and k are evaluated once:
  *   GETT0 acc, t, k    (a missing element reads as 0)
@@ -734,15 +881,13 @@ static unsigned compound_operand(struct kp_gen *g, struct kp_ast_node *s)
 static void gen_compound_index(struct kp_gen *g, struct kp_ast_node *s)
 {
 	struct kp_ast_node *target = s->u.compound.target;
-	unsigned base = g->top, t, k, pushed, acc, operand;
+	unsigned base = g->top, t, k, pushed, acc;
 
 	index_regs(g, target, reg_push(g), &t, &k, &pushed);
 	acc = reg_push(g);
 	g->pos = target->pos;
 	emit_abc(g, KTAP_OP_GETT0, acc, t, k);
-	operand = compound_operand(g, s);
-	g->pos = s->pos;
-	emit_abc(g, kp_gen_binop_ops[s->u.compound.op], acc, acc, operand);
+	gen_combine(g, s, acc);
 	emit_abc(g, KTAP_OP_SETT, t, k, acc);
 	g->top = base;
 }
@@ -774,7 +919,7 @@ static void gen_aggregate(struct kp_gen *g, struct kp_ast_node *s)
 static void gen_compound(struct kp_gen *g, struct kp_ast_node *s)
 {
 	struct kp_ast_node *target = s->u.compound.target;
-	unsigned acc, base, operand;
+	unsigned acc, base;
 
 	if (target->kind == KP_AST_INDEX) {
 		gen_compound_index(g, s);
@@ -785,9 +930,7 @@ static void gen_compound(struct kp_gen *g, struct kp_ast_node *s)
 	g->pos = target->pos;
 	if (!is_local(target))
 		emit_abx(g, KTAP_OP_GETG, acc, global_slot(g, target));
-	operand = compound_operand(g, s);
-	g->pos = s->pos;
-	emit_abc(g, kp_gen_binop_ops[s->u.compound.op], acc, acc, operand);
+	gen_combine(g, s, acc);
 	g->top = base;
 	if (!is_local(target)) {
 		emit_abx(g, KTAP_OP_SETG, acc, global_slot(g, target));
@@ -795,37 +938,184 @@ static void gen_compound(struct kp_gen *g, struct kp_ast_node *s)
 	}
 }
 
-/* Compiles a condition and a jump taken when it is false; returns the jump. */
-static unsigned gen_cond_jump(struct kp_gen *g, struct kp_ast_node *cond)
-{
-	unsigned r = reg_push(g), jump;
+/* ---- conditions -------------------------------------------------------- */
 
-	r = value_reg(g, cond, r);
-	g->pos = cond->pos;
-	jump = emit_jump(g, KTAP_OP_JMPF, r);
-	reg_pop(g, 1);
-	return jump;
+/*
+ * A condition is compiled as jumps, not as a boolean in a register: see
+ * gen_branch().  A comparison becomes a fused compare and its JMP (TLT
+ * and friends, ABI 1.6), with a K operand when one side is a literal.
+ */
+
+static void gen_branch(struct kp_gen *g, struct kp_ast_node *e, bool when,
+		       struct kp_gen_jumps *jumps);
+
+/* The fused compare of `l op r`, with r a register: x > y is y < x. */
+static void fused_rr(enum kp_ast_binop op, enum ktap_opcode *fop, bool *swap)
+{
+	*swap = op == KP_BIN_GT || op == KP_BIN_GE;
+	*fop = op == KP_BIN_LT || op == KP_BIN_GT ? KTAP_OP_TLT :
+	       op == KP_BIN_LE || op == KP_BIN_GE ? KTAP_OP_TLE : KTAP_OP_TEQ;
+}
+
+/* The fused compare of `x op K`; `mirror` when the literal was on the left. */
+static enum ktap_opcode fused_k(enum kp_ast_binop op, bool mirror)
+{
+	switch (op) {
+	case KP_BIN_LT: return mirror ? KTAP_OP_TGTK : KTAP_OP_TLTK;
+	case KP_BIN_LE: return mirror ? KTAP_OP_TGEK : KTAP_OP_TLEK;
+	case KP_BIN_GT: return mirror ? KTAP_OP_TLTK : KTAP_OP_TGTK;
+	case KP_BIN_GE: return mirror ? KTAP_OP_TLEK : KTAP_OP_TGEK;
+	default: return KTAP_OP_TEQK;
+	}
+}
+
+/* The K operand of a literal a fused compare can take, or -1. */
+static int compare_const(struct kp_gen *g, const struct kp_ast_node *e)
+{
+	unsigned k;
+
+	if (e->kind == KP_AST_INT)
+		return small_int(g, e->u.ival);
+	if (e->kind != KP_AST_STR)
+		return -1;
+	k = check_const(g, kp_chunk_const_str(g->proto, e->u.str.s,
+					      e->u.str.len));
+	return k <= 0xff ? (int)k : -1;
 }
 
 /*
- *     cond1; JMPF -> next1; body1; JMP -> end
- *   next1: cond2; JMPF -> else; body2; JMP -> end
+ * A comparison as a fused compare whose JMP, added to `jumps`, is taken
+ * when the comparison gives `when` (NE is EQ with the sense reversed).
+ * Operands are evaluated left to right; a literal side becomes K.
+ */
+static void gen_compare_branch(struct kp_gen *g, struct kp_ast_node *e,
+			       bool when, struct kp_gen_jumps *jumps)
+{
+	enum kp_ast_binop op = e->u.bin.op;
+	struct kp_ast_node *l = e->u.bin.l, *r = e->u.bin.r;
+	unsigned base = g->top, a, b;
+	enum ktap_opcode fop;
+	bool swap, mirror = false;
+	int k = compare_const(g, r);
+
+	if (op == KP_BIN_NE)
+		when = !when;
+	if (k < 0 && r->kind != KP_AST_INT && r->kind != KP_AST_STR) {
+		k = compare_const(g, l);
+		mirror = k >= 0;
+	}
+	if (k >= 0) {
+		a = expr_reg(g, mirror ? r : l, reg_push(g));
+		g->pos = e->pos;
+		emit_abc(g, fused_k(op, mirror), a, (unsigned)k, when);
+	} else {
+		a = expr_reg(g, l, reg_push(g));
+		b = expr_reg(g, r, is_local(r) ? 0 : reg_push(g));
+		fused_rr(op, &fop, &swap);
+		g->pos = e->pos;
+		emit_abc(g, fop, swap ? b : a, swap ? a : b, when);
+	}
+	jumps_add(jumps, emit_jump(g, KTAP_OP_JMP, 0));
+	g->top = base;
+}
+
+/* a && b, a || b as jumps: `fall` is the outcome that evaluates b. */
+static void gen_logical_branch(struct kp_gen *g, struct kp_ast_node *e,
+			       bool when, struct kp_gen_jumps *jumps)
+{
+	bool fall = e->u.bin.op == KP_BIN_AND;
+	struct kp_gen_jumps skip = { NULL, 0, 0 };
+
+	if (when == fall) {
+		/* a decides nothing on its own: !fall skips the whole test */
+		gen_branch(g, e->u.bin.l, !fall, &skip);
+		gen_branch(g, e->u.bin.r, when, jumps);
+		jumps_patch(g, &skip, here(g));
+	} else {
+		gen_branch(g, e->u.bin.l, when, jumps);
+		gen_branch(g, e->u.bin.r, when, jumps);
+	}
+}
+
+static bool is_compare(enum kp_ast_binop op)
+{
+	return op == KP_BIN_EQ || op == KP_BIN_NE || op == KP_BIN_LT ||
+	       op == KP_BIN_LE || op == KP_BIN_GT || op == KP_BIN_GE;
+}
+
+/* A literal's truth (LANGUAGE.md: nil, false and 0 are false); -1 if not one. */
+static int literal_truth(const struct kp_ast_node *e)
+{
+	switch (e->kind) {
+	case KP_AST_INT: return e->u.ival != 0;
+	case KP_AST_NIL:
+	case KP_AST_FALSE: return 0;
+	case KP_AST_TRUE:
+	case KP_AST_STR: return 1;
+	default: return -1;
+	}
+}
+
+/*
+ * Compiles the condition `e` (folded already) as code that jumps, by
+ * jumps added to `jumps`, when e's truth is `when`, and falls through
+ * otherwise.  Comparisons are fused, && and || and ! become control
+ * flow, a literal decides at compile time; anything else is computed
+ * into a register tested by JMPT/JMPF.
+ */
+static void gen_branch(struct kp_gen *g, struct kp_ast_node *e, bool when,
+		       struct kp_gen_jumps *jumps)
+{
+	int truth = literal_truth(e);
+	unsigned r;
+
+	g->pos = e->pos;
+	if (truth >= 0) {
+		if (truth == when)
+			jumps_add(jumps, emit_jump(g, KTAP_OP_JMP, 0));
+	} else if (e->kind == KP_AST_UNARY && e->u.un.op == KP_UN_NOT) {
+		gen_branch(g, e->u.un.e, !when, jumps);
+	} else if (e->kind == KP_AST_BINARY &&
+		   (e->u.bin.op == KP_BIN_AND || e->u.bin.op == KP_BIN_OR)) {
+		gen_logical_branch(g, e, when, jumps);
+	} else if (e->kind == KP_AST_BINARY && is_compare(e->u.bin.op)) {
+		gen_compare_branch(g, e, when, jumps);
+	} else {
+		r = expr_reg(g, e, reg_push(g));
+		g->pos = e->pos;
+		jumps_add(jumps, emit_jump(g, when ? KTAP_OP_JMPT : KTAP_OP_JMPF,
+					   r));
+		reg_pop(g, 1);
+	}
+}
+
+/* The jumps taken when `cond` is false (`when` false) or true. */
+static void gen_cond(struct kp_gen *g, struct kp_ast_node *cond, bool when,
+		     struct kp_gen_jumps *jumps)
+{
+	fold_expr(cond);
+	gen_branch(g, cond, when, jumps);
+}
+
+/*
+ *     cond1 false -> next1; body1; JMP -> end
+ *   next1: cond2 false -> else; body2; JMP -> end
  *   else: else-body
  *   end:
  */
 static void gen_if(struct kp_gen *g, struct kp_ast_node *s)
 {
-	struct kp_gen_jumps to_end = { NULL, 0, 0 };
+	struct kp_gen_jumps to_end = { NULL, 0, 0 }, skip;
 	struct kp_ast_node *arm;
-	unsigned skip;
 
 	for (arm = s->u.if_.arms; arm; arm = arm->next) {
-		skip = gen_cond_jump(g, arm->u.loop.cond);
+		memset(&skip, 0, sizeof(skip));
+		gen_cond(g, arm->u.loop.cond, false, &skip);
 		gen_block(g, arm->u.loop.body);
 		if (arm->next || s->u.if_.els)
 			jumps_add(&to_end, emit_jump(g, KTAP_OP_JMP, 0));
 		g->pos = arm->pos;
-		patch_jump(g, skip, here(g));
+		jumps_patch(g, &skip, here(g));
 	}
 	if (s->u.if_.els)
 		gen_block(g, s->u.if_.els);
@@ -852,37 +1142,48 @@ static void loop_patch(struct kp_gen *g, struct kp_gen_loop *loop,
 }
 
 /*
- *   start: cond; JMPF -> exit; body; JMP -> start
+ * Loops test at the bottom, so an iteration runs one test and no JMP:
+ *          JMP -> next
+ *   body:  body
+ *   next:  cond true -> body
  *   exit:
- * continue jumps to start, break to exit.
+ * continue jumps to next, break to exit.
  */
 static void gen_while(struct kp_gen *g, struct kp_ast_node *s)
 {
 	struct kp_gen_loop loop = { NULL, { NULL, 0, 0 }, { NULL, 0, 0 } };
-	unsigned start = here(g), exit;
+	struct kp_gen_jumps again = { NULL, 0, 0 };
+	unsigned enter, body, next;
 
-	exit = gen_cond_jump(g, s->u.loop.cond);
+	enter = emit_jump(g, KTAP_OP_JMP, 0);
+	body = here(g);
 	gen_loop_body(g, &loop, s->u.loop.body);
+	next = here(g);
 	g->pos = s->pos;
-	patch_jump(g, emit_jump(g, KTAP_OP_JMP, 0), start);
-	patch_jump(g, exit, here(g));
-	loop_patch(g, &loop, here(g), start);
+	patch_jump(g, enter, next);
+	gen_cond(g, s->u.loop.cond, true, &again);
+	g->pos = s->pos;
+	jumps_patch(g, &again, body);
+	loop_patch(g, &loop, here(g), next);
 }
 
 /*
  *   start: body
- *   next:  cond; JMPF -> start
+ *   next:  cond false -> start
  *   exit:
  * continue jumps to the condition, break to exit.
  */
 static void gen_repeat(struct kp_gen *g, struct kp_ast_node *s)
 {
 	struct kp_gen_loop loop = { NULL, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct kp_gen_jumps again = { NULL, 0, 0 };
 	unsigned start = here(g), next;
 
 	gen_loop_body(g, &loop, s->u.loop.body);
 	next = here(g);
-	patch_jump(g, gen_cond_jump(g, s->u.loop.cond), start);
+	gen_cond(g, s->u.loop.cond, false, &again);
+	g->pos = s->pos;
+	jumps_patch(g, &again, start);
 	loop_patch(g, &loop, here(g), next);
 }
 
@@ -923,31 +1224,36 @@ static void gen_numfor(struct kp_gen *g, struct kp_ast_node *s)
 
 /*
  *          init
- *   start: cond; JMPF -> exit     (no test without a condition)
- *          body
+ *          JMP -> test
+ *   body:  body
  *   next:  post
- *          JMP -> start
+ *   test:  cond true -> body     (JMP -> body without a condition)
  *   exit:
  * continue jumps to next, break to exit; init's locals end with the loop.
  */
 static void gen_cfor(struct kp_gen *g, struct kp_ast_node *s)
 {
 	struct kp_gen_loop loop = { NULL, { NULL, 0, 0 }, { NULL, 0, 0 } };
-	unsigned base = g->top, start, exit = 0, next;
+	struct kp_gen_jumps again = { NULL, 0, 0 };
+	unsigned base = g->top, enter, body, next;
 
 	if (s->u.cfor.init)
 		gen_stmt(g, s->u.cfor.init);
-	start = here(g);
-	if (s->u.cfor.cond)
-		exit = gen_cond_jump(g, s->u.cfor.cond);
+	g->pos = s->pos;
+	enter = emit_jump(g, KTAP_OP_JMP, 0);
+	body = here(g);
 	gen_loop_body(g, &loop, s->u.cfor.body);
 	next = here(g);
 	if (s->u.cfor.post)
 		gen_stmt(g, s->u.cfor.post);
 	g->pos = s->pos;
-	patch_jump(g, emit_jump(g, KTAP_OP_JMP, 0), start);
+	patch_jump(g, enter, here(g));
 	if (s->u.cfor.cond)
-		patch_jump(g, exit, here(g));
+		gen_cond(g, s->u.cfor.cond, true, &again);
+	else
+		jumps_add(&again, emit_jump(g, KTAP_OP_JMP, 0));
+	g->pos = s->pos;
+	jumps_patch(g, &again, body);
 	loop_patch(g, &loop, here(g), next);
 	g->top = base;
 }

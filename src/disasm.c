@@ -223,6 +223,9 @@ static bool print_index_operand(const struct kp_disasm *d,
 {
 	switch (mode) {
 	case KTAP_MODE_KST:
+	case KTAP_MODE_KSC:
+	case KTAP_MODE_KNUM:
+	case KTAP_MODE_KDIV:
 		ops(l, " k%u", v);
 		if (v < p->h.nconsts)
 			note_const(l, &p->consts[v]);
@@ -294,6 +297,13 @@ static void print_operand(const struct kp_disasm *d,
 		if (v + 3 >= p->h.nregs)
 			note(l, "!loop registers r%u..r%u outside the frame of %u",
 			     v, v + 3, p->h.nregs);
+		break;
+	case KTAP_MODE_BIT:	/* a fused compare's flag: when its JMP is taken */
+		ops(l, " %u", v);
+		if (v > 1)
+			note(l, "!flag %u is not 0 or 1", v);
+		else
+			note(l, "jump if %s", v ? "true" : "false");
 		break;
 	default:	/* LIT */
 		ops(l, " %u", v);

@@ -83,8 +83,33 @@ KTAP_OP(SORTSTEP, FOR, JMP,  NONE)	/* sort R[A] on; when done: pc += sBx */
  */
 KTAP_OP(AGGT,    REG,  REG,  REG)	/* R[A][R[B]] <<< R[C] */
 KTAP_OP(AGGG,    REG,  GBL,  NONE)	/* G[Bx] <<< R[A] */
+
 /*
- * ABI 1.6: events.  EVGET reads an item of the event being handled
+ * ABI 1.6: constant operands and fused compare-and-jump, for speed.
+ * K[C] of ADDK..MODK is an integer constant (DIVK, MODK: not 0), as
+ * the verifier proves; a constant of index 256 or more needs LOADK and
+ * the register form.
+ * A fused compare is always followed by a JMP (the verifier proves it,
+ * and that the instruction after that JMP exists): when the comparison
+ * gives C (0 or 1) the JMP is taken, else it is skipped.  The pair runs
+ * as one instruction.  Comparing what cannot be ordered is the runtime
+ * error LT and LE give.
+ */
+KTAP_OP(ADDK,    REG,  REG,  KNUM)	/* R[A] := R[B] + K[C] */
+KTAP_OP(SUBK,    REG,  REG,  KNUM)	/* R[A] := R[B] - K[C] */
+KTAP_OP(MULK,    REG,  REG,  KNUM)	/* R[A] := R[B] * K[C] */
+KTAP_OP(DIVK,    REG,  REG,  KDIV)	/* R[A] := R[B] / K[C] */
+KTAP_OP(MODK,    REG,  REG,  KDIV)	/* R[A] := R[B] % K[C] */
+KTAP_OP(TEQ,     REG,  REG,  BIT)	/* if (R[A] == R[B]) == C then JMP */
+KTAP_OP(TLT,     REG,  REG,  BIT)	/* if (R[A] < R[B]) == C then JMP */
+KTAP_OP(TLE,     REG,  REG,  BIT)	/* if (R[A] <= R[B]) == C then JMP */
+KTAP_OP(TEQK,    REG,  KSC,  BIT)	/* if (R[A] == K[B]) == C then JMP */
+KTAP_OP(TLTK,    REG,  KSC,  BIT)	/* if (R[A] < K[B]) == C then JMP */
+KTAP_OP(TLEK,    REG,  KSC,  BIT)	/* if (R[A] <= K[B]) == C then JMP */
+KTAP_OP(TGTK,    REG,  KSC,  BIT)	/* if (R[A] > K[B]) == C then JMP */
+KTAP_OP(TGEK,    REG,  KSC,  BIT)	/* if (R[A] >= K[B]) == C then JMP */
+/*
+ * ABI 1.7: events.  EVGET reads an item of the event being handled
  * (enum ktap_evctx in ktap.h); outside an event, items that need one
  * give nil.
  */

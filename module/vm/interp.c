@@ -262,6 +262,60 @@ static int kp_agg_global(struct kp_vm *vm, const struct kp_proto *p,
 	return kp_set_global(vm, p, pc, i, &nv);
 }
 
+/*
+ * GETT0 a, t, k; ADD/ADDK/SUB/SUBK a, a, x; SETT t, k, a: what the
+ * compiler emits for t[k] += x, -= x, ++ and --, run as one get-or-create
+ * under one lock acquisition (kp_tab_add).  pc points at the ADD.
+ * Returns 1 when the three are done, 0 when they are to run one by one
+ * (another shape, or operands whose errors those report), or the error.
+ */
+static int kp_counter(struct kp_vm *vm, const struct kp_proto *p,
+		      const u32 *pc, u32 insn, struct kp_value *regs,
+		      const struct kp_value *k)
+{
+	u32 a = KTAP_INSN_A(insn), b = KTAP_INSN_B(insn), c = KTAP_INSN_C(insn);
+	u32 op, set;
+	const struct kp_value *x;
+	s64 sum;
+	int err;
+
+	/* the verifier proved the code does not end at GETT0 */
+	if (pc + 1 >= p->code + p->ncode || a == b || a == c ||
+	    regs[b].type != KP_TTAB)
+		return 0;
+	op = pc[0];
+	set = pc[1];
+	if (KTAP_INSN_OP(set) != KTAP_OP_SETT || KTAP_INSN_A(set) != b ||
+	    KTAP_INSN_B(set) != c || KTAP_INSN_C(set) != a ||
+	    KTAP_INSN_A(op) != a || KTAP_INSN_B(op) != a)
+		return 0;
+	switch (KTAP_INSN_OP(op)) {
+	case KTAP_OP_ADD:
+	case KTAP_OP_SUB:
+		x = &regs[KTAP_INSN_C(op)];
+		if (KTAP_INSN_C(op) == a || x->type != KP_TNUM)
+			return 0;
+		break;
+	case KTAP_OP_ADDK:
+	case KTAP_OP_SUBK:
+		x = &k[KTAP_INSN_C(op)];	/* an integer, as verified */
+		break;
+	default:
+		return 0;
+	}
+	/* a - x is a + -x in wrapping arithmetic */
+	err = kp_tab_add(&vm->store, regs[b].t, &regs[c],
+			 KTAP_INSN_OP(op) == KTAP_OP_ADD ||
+			 KTAP_INSN_OP(op) == KTAP_OP_ADDK ? x->n :
+			 kp_arith_neg(x->n), vm->limits.max_entries, &sum);
+	if (err == 1 || err == KP_TAB_ENIL || err == KP_TAB_EKEY)
+		return 0;	/* GETT0 or ADD says what is wrong */
+	if (err)
+		return kp_tab_error(vm, p, pc + 2, err, &regs[c]);
+	regs[a] = kp_num(sum);
+	return 1;
+}
+
 /* TFORLOOP: 1 after loading the next entry into f[2], f[3]; 0 at the end. */
 static int kp_tab_step(struct kp_vm *vm, const struct kp_proto *p,
 		       const u32 *pc, struct kp_value *f)
@@ -367,21 +421,85 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 	} while (0)
 
 /*
- * Count the instruction against the budget (and now and then let the
- * host reschedule or stop us), fetch it, jump to it.
+ * Constant-operand arithmetic: the verifier proved K[C] an integer (and
+ * not 0 for DIVK and MODK), so only R[B] is checked.
  */
+#define KP_ARITHK(fn)							\
+	do {								\
+		const struct kp_value *b = &RB;				\
+		if (unlikely(b->type != KP_TNUM)) {			\
+			ret = kp_arith_error(vm, p, pc, b, b);		\
+			goto out;					\
+		}							\
+		RA = kp_num(fn(b->n, k[KTAP_INSN_C(insn)].n));		\
+	} while (0)
+
+/*
+ * The end of a fused compare: the verifier proved *pc a JMP with an
+ * instruction after it.  Taken when the outcome equals the flag C.
+ */
+#define KP_BRANCH(outcome)						\
+	do {								\
+		if ((outcome) == (bool)KTAP_INSN_C(insn))		\
+			pc += KTAP_INSN_SBX(*pc) + 1;			\
+		else							\
+			pc++;						\
+	} while (0)
+
+/* A fused order test x OP y; numbers take the fast path. */
+#define KP_TORDER(x, y, OP)						\
+	do {								\
+		const struct kp_value *l = (x), *r = (y);		\
+		bool t;							\
+		if (likely(l->type == KP_TNUM && r->type == KP_TNUM)) {	\
+			t = l->n OP r->n;				\
+		} else {						\
+			int c = kp_compare(l, r);			\
+			if (unlikely(c == -2)) {			\
+				ret = kp_vm_error(vm, p, pc, "attempt to compare %s with %s", \
+						  kp_type_name(l->type), \
+						  kp_type_name(r->type)); \
+				goto out;				\
+			}						\
+			t = c OP 0;					\
+		}							\
+		KP_BRANCH(t);						\
+	} while (0)
+
+/* A fused equality test; numbers take the fast path. */
+#define KP_TEQUAL(x, y)							\
+	do {								\
+		const struct kp_value *l = (x), *r = (y);		\
+		KP_BRANCH(l->type == KP_TNUM && r->type == KP_TNUM ?	\
+			  l->n == r->n : kp_equal(l, r));		\
+	} while (0)
+
+/*
+ * The instruction budget is spent in slices of at most
+ * KP_YIELD_INTERVAL: counting one down is the only cost per
+ * instruction, and the end of a slice (kp_refill) is where the host may
+ * reschedule or stop us and where the limit is enforced.  `left` counts
+ * what the slices still to come hold.
+ *
+ * Dispatch: a computed goto through a table generated from the opcode
+ * X-macro, each handler ending in its own indirect jump; or, built with
+ * -DKP_INTERP_SWITCH (compilers without labels as values, and a check
+ * that the handlers do not depend on it: tests/tools/ktap-uvm-switch), a
+ * switch whose cases, generated from the same X-macro, jump to the
+ * handlers' labels.
+ */
+#ifdef KP_INTERP_SWITCH
+#define KP_DISPATCH()	do { goto dispatch; } while (0)
+#else
+#define KP_DISPATCH()	do { goto *kp_dispatch[KTAP_INSN_OP(insn)]; } while (0)
+#endif
+
 #define KP_NEXT()							\
 	do {								\
-		if (unlikely(--budget == 0))				\
-			goto insn_limit;				\
-		if (unlikely((budget & (KP_YIELD_INTERVAL - 1)) == 0) && \
-		    vm->host.yield) {					\
-			ret = vm->host.yield(vm->host.ctx);		\
-			if (ret)					\
-				goto out;				\
-		}							\
+		if (unlikely(--slice == 0))				\
+			goto refill;					\
 		insn = *pc++;						\
-		goto *kp_dispatch[KTAP_INSN_OP(insn)];			\
+		KP_DISPATCH();						\
 	} while (0)
 
 /*
@@ -393,23 +511,41 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
  */
 int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 {
+#ifndef KP_INTERP_SWITCH
 	/* Indexed by opcode: the include file lists them in that order. */
 	static const void *const kp_dispatch[KTAP_OP__COUNT] __annotate_jump_table = {
 #define KTAP_OP(name, a, b, c) (&&op_##name),
 #include "../uapi/ktap_opcodes.h"
 	};
+#endif
 	struct kp_value *regs = vm->stack;
 	struct kp_value *k = p->consts;
+	struct kp_value *globals = vm->globals;
 	const u32 *pc = p->code;
-	u64 budget = vm->limits.max_insns + 1;
+	/* max_insns instructions run; fetching one more is the error */
+	u64 left = vm->limits.max_insns + 1;
+	u32 slice = left < KP_YIELD_INTERVAL ? (u32)left : KP_YIELD_INTERVAL;
 	struct kp_value result, *loop, *global;
 	struct kp_frame *frame;
 	u32 depth = 0;
 	u32 insn;
 	int ret = 0;
 
+	left -= slice;
 	kp_frame_init(regs, 0, p);
 	KP_NEXT();
+#ifdef KP_INTERP_SWITCH
+dispatch:
+	switch (KTAP_INSN_OP(insn)) {
+	/* case labels may sit in a nested statement: one per opcode */
+#define KTAP_OP(name, a, b, c) do { case KTAP_OP_##name: goto op_##name; } while (0);
+#include "../uapi/ktap_opcodes.h"
+	default:	/* the verifier lets no other opcode through */
+		ret = kp_vm_error(vm, p, pc, "unknown opcode %u",
+				  KTAP_INSN_OP(insn));
+		goto out;
+	}
+#endif
 op_MOV:
 	RA = RB;
 	KP_NEXT();
@@ -426,11 +562,11 @@ op_LOADB:
 	RA = kp_bool(KTAP_INSN_B(insn) != 0);
 	KP_NEXT();
 op_GETG:
-	RA = vm->globals[KTAP_INSN_BX(insn)];
+	RA = globals[KTAP_INSN_BX(insn)];
 	KP_NEXT();
 op_SETG:
 	/* nil, booleans and numbers own nothing: no hold, no release. */
-	global = &vm->globals[KTAP_INSN_BX(insn)];
+	global = &globals[KTAP_INSN_BX(insn)];
 	if (likely(RA.type < KP_TSTR && global->type < KP_TSTR)) {
 		*global = RA;
 		KP_NEXT();
@@ -581,16 +717,38 @@ op_NEWTAB:
 		goto out;
 	KP_NEXT();
 op_GETT:
+	if (likely(RB.type == KP_TTAB) && kp_tab_get_fast(RB.t, &RC, &RA))
+		KP_NEXT();
 	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, false);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_GETT0:
+	/* the counter idiom counts as its three instructions */
+	if (likely(slice > 2)) {
+		ret = kp_counter(vm, p, pc, insn, regs, k);
+		if (ret < 0)
+			goto out;
+		if (ret) {
+			ret = 0;
+			pc += 2;
+			slice -= 2;
+			KP_NEXT();
+		}
+	}
+	if (likely(RB.type == KP_TTAB) && kp_tab_get_fast(RB.t, &RC, &RA)) {
+		if (RA.type == KP_TNIL)
+			RA = kp_num(0);
+		KP_NEXT();
+	}
 	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, true);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_SETT:
+	if (likely(RA.type == KP_TTAB) &&
+	    kp_tab_set_fast(RA.t, &RB, &RC, vm->limits.max_entries))
+		KP_NEXT();
 	ret = kp_set_table(vm, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
@@ -621,6 +779,59 @@ op_AGGG:
 	if (ret)
 		goto out;
 	KP_NEXT();
+op_ADDK:
+	KP_ARITHK(kp_arith_add);
+	KP_NEXT();
+op_SUBK:
+	KP_ARITHK(kp_arith_sub);
+	KP_NEXT();
+op_MULK:
+	KP_ARITHK(kp_arith_mul);
+	KP_NEXT();
+op_DIVK:
+	KP_ARITHK(kp_arith_div);
+	KP_NEXT();
+op_MODK:
+	KP_ARITHK(kp_arith_mod);
+	KP_NEXT();
+op_TEQ:
+	KP_TEQUAL(&RA, &RB);
+	KP_NEXT();
+op_TLT:
+	KP_TORDER(&RA, &RB, <);
+	KP_NEXT();
+op_TLE:
+	KP_TORDER(&RA, &RB, <=);
+	KP_NEXT();
+op_TEQK:
+	KP_TEQUAL(&RA, &k[KTAP_INSN_B(insn)]);
+	KP_NEXT();
+op_TLTK:
+	KP_TORDER(&RA, &k[KTAP_INSN_B(insn)], <);
+	KP_NEXT();
+op_TLEK:
+	KP_TORDER(&RA, &k[KTAP_INSN_B(insn)], <=);
+	KP_NEXT();
+op_TGTK:
+	/* R > K as K < R: an error names the types as a > b always has */
+	KP_TORDER(&k[KTAP_INSN_B(insn)], &RA, <);
+	KP_NEXT();
+op_TGEK:
+	KP_TORDER(&k[KTAP_INSN_B(insn)], &RA, <=);
+	KP_NEXT();
+refill:
+	/* The slice is spent: the limit, the host's turn, the next slice. */
+	if (!left)
+		goto insn_limit;
+	if (vm->host.yield) {
+		ret = vm->host.yield(vm->host.ctx);
+		if (ret)
+			goto out;
+	}
+	slice = left < KP_YIELD_INTERVAL ? (u32)left : KP_YIELD_INTERVAL;
+	left -= slice;
+	insn = *pc++;
+	KP_DISPATCH();
 op_EVGET:
 	RA = kp_nil();
 	if (vm->host.event_get)

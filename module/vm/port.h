@@ -25,6 +25,7 @@
 #include <linux/spinlock.h>
 #include <linux/smp.h>
 #include <linux/cpumask.h>
+#include <linux/bitops.h>
 
 /*
  * INTERIM (module/kernel/interim.c): GFP_ATOMIC in probe context, until
@@ -111,6 +112,12 @@ static inline void kp_lock(struct kp_lock *l)
 static inline void kp_unlock(struct kp_lock *l)
 {
 	raw_spin_unlock_irqrestore(&l->lock, l->flags);
+}
+
+/* The position of the highest set bit, 1..64; 0 for 0. */
+static inline u32 kp_fls64(u64 x)
+{
+	return fls64(x);
 }
 
 #else /* user space */
@@ -208,6 +215,11 @@ static inline void kp_heap_unpoison(void *p, size_t n)
 	(void)n;
 }
 #endif
+
+static inline u32 kp_fls64(u64 x)
+{
+	return x ? 64 - (u32)__builtin_clzll(x) : 0;
+}
 
 /*
  * The user-space VM runs one thread per session: the lock only checks

@@ -34,6 +34,7 @@
  */
 #include "table.h"
 #include "agg.h"
+#include "arith.h"
 
 #define KP_TAB_MAXBITS	30	/* array parts up to 2^30 keys */
 
@@ -211,13 +212,10 @@ int kp_tab_get(struct kp_tab *t, const struct kp_value *key,
 /* Count the integer keys by the power of two above them (nums[i]: 2^(i-1) < k <= 2^i). */
 static void kp_tab_count_key(const struct kp_value *k, u32 *nums, u32 *nint)
 {
-	u32 i = 0;
-
 	if (k->type != KP_TNUM || k->n < 1 || k->n > (1LL << KP_TAB_MAXBITS))
 		return;
-	while ((1ULL << i) < (u64)k->n)
-		i++;
-	nums[i]++;
+	/* the smallest i with k <= 2^i */
+	nums[kp_fls64((u64)k->n - 1)]++;
 	(*nint)++;
 }
 
@@ -402,6 +400,35 @@ int kp_tab_set(struct kp_store *st, struct kp_tab *t,
 }
 
 /* Release every entry of t and its parts; t itself stays. */
+int kp_tab_add(struct kp_store *st, struct kp_tab *t,
+	       const struct kp_value *key, s64 n, u32 max_entries, s64 *sum)
+{
+	struct kp_value *slot, v;
+	struct kp_tab_node *node;
+	int err = kp_key_check(key);
+
+	if (err)
+		return err;
+	kp_lock(&t->lock);
+	slot = kp_tab_arr_slot(t, key);
+	node = slot ? NULL : kp_tab_find(t, key);
+	if (node)
+		slot = &node->val;
+	if (slot && slot->type == KP_TNUM) {
+		/* a number owns nothing: updated in place */
+		slot->n = kp_arith_add(slot->n, n);
+		*sum = slot->n;
+	} else if (!slot || slot->type == KP_TNIL) {
+		v = kp_num(n);
+		err = kp_tab_set_locked(st, t, key, &v, max_entries);
+		*sum = n;
+	} else {
+		err = 1;
+	}
+	kp_unlock(&t->lock);
+	return err;
+}
+
 static void kp_tab_drop_parts(struct kp_store *st, struct kp_tab *t)
 {
 	u32 i;

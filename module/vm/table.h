@@ -51,6 +51,71 @@ int kp_tab_set(struct kp_store *st, struct kp_tab *t,
 	       const struct kp_value *key, const struct kp_value *val,
 	       u32 max_entries);
 
+/*
+ * The array fast paths of GETT and SETT, inline in the interpreter: a
+ * number key within the array part, under the table's lock.  false
+ * leaves the work to kp_tab_get() / kp_tab_set().  The key is read
+ * before *out is written, so they may be the same register.
+ */
+static inline bool kp_tab_get_fast(struct kp_tab *t,
+				   const struct kp_value *key,
+				   struct kp_value *out)
+{
+	u64 i = (u64)key->n - 1;
+	bool hit;
+
+	if (key->type != KP_TNUM)
+		return false;
+	kp_lock(&t->lock);
+	hit = i < t->asize;
+	if (hit)
+		*out = t->arr[i];
+	kp_unlock(&t->lock);
+	return hit;
+}
+
+/*
+ * Only a number or a boolean replacing nil, a number or a boolean: what
+ * owns nothing needs no hold and no release.  Filling a nil slot counts
+ * an entry, within max_entries.
+ */
+static inline bool kp_tab_set_fast(struct kp_tab *t,
+				   const struct kp_value *key,
+				   const struct kp_value *val, u32 max_entries)
+{
+	u64 i = (u64)key->n - 1;
+	struct kp_value *slot;
+	bool done = false;
+
+	if (key->type != KP_TNUM ||
+	    (val->type != KP_TNUM && val->type != KP_TBOOL))
+		return false;
+	kp_lock(&t->lock);
+	if (i < t->asize) {
+		slot = &t->arr[i];
+		if (slot->type == KP_TNIL && t->count < max_entries) {
+			t->count++;
+			*slot = *val;
+			done = true;
+		} else if (slot->type == KP_TNUM || slot->type == KP_TBOOL) {
+			*slot = *val;
+			done = true;
+		}
+	}
+	kp_unlock(&t->lock);
+	return done;
+}
+
+/*
+ * The counter idiom t[key] += n as one operation: the number there (0
+ * when absent) plus n, stored back and put in *sum, under one lock
+ * acquisition, so updates of one key from several CPUs add up.  Returns
+ * 0, a KP_TAB_E* error, or 1 (nothing done) when the value there is not
+ * a number.
+ */
+int kp_tab_add(struct kp_store *st, struct kp_tab *t,
+	       const struct kp_value *key, s64 n, u32 max_entries, s64 *sum);
+
 /* Remove every entry. */
 void kp_tab_clear(struct kp_store *st, struct kp_tab *t);
 

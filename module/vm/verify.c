@@ -19,6 +19,11 @@
  *     of calls the depth limit admits (vm.c, kp_vm_alloc_stack());
  *   - a built-in call passes a number of arguments the built-in accepts;
  *   - a return's value register (RET1) lies inside the frame;
+ *   - a constant operand in an 8-bit field (ABI 1.6) indexes the table,
+ *     and is an integer for ADDK..MODK and not 0 for DIVK and MODK (so
+ *     they need no type or zero check); a flag (BIT) is 0 or 1;
+ *   - a fused compare (TEQ..TGEK) is followed by a JMP and that by one
+ *     more instruction, so both outcomes land inside the code;
  *   - a numeric for loop's four registers A..A+3 lie inside the frame,
  *     and so do those of a table loop (TFORLOOP) and of a sort in
  *     progress with the call it makes (SORTSTEP: A..A+3);
@@ -67,6 +72,23 @@ struct kp_vcheck {
 			kp_snprintf((v)->err + _n, (v)->errlen - _n, __VA_ARGS__); \
 		-EINVAL;						\
 	})
+
+/* A constant in an 8-bit field: in the table, a number (KNUM), not 0 (KDIV). */
+static int kp_verify_const(struct kp_vcheck *v, const char *op, u8 mode, u32 x)
+{
+	const struct kp_proto *p = v->proto;
+
+	if (x >= p->nconsts)
+		return kp_verify_fail(v, "%s: constant %u outside the table of %u",
+				      op, x, p->nconsts);
+	if (mode != KTAP_MODE_KSC && p->consts[x].type != KP_TNUM)
+		return kp_verify_fail(v, "%s: constant %u is not an integer",
+				      op, x);
+	if (mode == KTAP_MODE_KDIV && p->consts[x].n == 0)
+		return kp_verify_fail(v, "%s: constant %u is a zero divisor",
+				      op, x);
+	return 0;
+}
 
 /* Check one operand of value x against its mode. */
 static int kp_verify_operand(struct kp_vcheck *v, u32 insn, u8 mode,
@@ -123,6 +145,15 @@ static int kp_verify_operand(struct kp_vcheck *v, u32 insn, u8 mode,
 			return kp_verify_fail(v, "%s: loop registers R%u..R%u outside the frame of %u",
 					      op, x, x + 3, p->nregs);
 		return 0;
+	case KTAP_MODE_KSC:
+	case KTAP_MODE_KNUM:
+	case KTAP_MODE_KDIV:
+		return kp_verify_const(v, op, mode, x);
+	case KTAP_MODE_BIT:
+		if (x > 1)
+			return kp_verify_fail(v, "%s: flag %c is %u, must be 0 or 1",
+					      op, field, x);
+		return 0;
 	case KTAP_MODE_EVT:
 		if (x >= KTAP_EVCTX__COUNT)
 			return kp_verify_fail(v, "%s: unknown event item %u", op, x);
@@ -168,6 +199,21 @@ static int kp_verify_insn(struct kp_vcheck *v, u32 insn)
 	return ret;
 }
 
+/* A fused compare's JMP: the next instruction, with one more after it. */
+static int kp_verify_fused(struct kp_vcheck *v, u32 insn)
+{
+	const struct kp_proto *p = v->proto;
+	u32 op = KTAP_INSN_OP(insn);
+
+	if (op < KTAP_OP_TEQ || op > KTAP_OP_TGEK)
+		return 0;
+	if (v->pc + 2 >= p->ncode ||
+	    KTAP_INSN_OP(p->code[v->pc + 1]) != KTAP_OP_JMP)
+		return kp_verify_fail(v, "%s: must be followed by a JMP and one more instruction",
+				      kp_op_names[op]);
+	return 0;
+}
+
 static int kp_verify_proto(struct kp_vcheck *v)
 {
 	const struct kp_proto *p = v->proto;
@@ -176,6 +222,8 @@ static int kp_verify_proto(struct kp_vcheck *v)
 
 	for (v->pc = 0; v->pc < p->ncode; v->pc++) {
 		ret = kp_verify_insn(v, p->code[v->pc]);
+		if (!ret)
+			ret = kp_verify_fused(v, p->code[v->pc]);
 		if (ret)
 			return ret;
 	}

@@ -51,7 +51,7 @@ struct kp_vm_host {
 	 */
 	int (*yield)(void *ctx);
 	/*
-	 * Events (ABI 1.6), both may be NULL.  event_get() puts item
+	 * Events (ABI 1.7), both may be NULL.  event_get() puts item
 	 * (enum ktap_evctx) of the event vm->event, with index (argN's N,
 	 * a $name slot), into *out; it may build strings with
 	 * kp_vm_scratch_str() and kp_vm_scratch_format(), and leaves *out

@@ -76,7 +76,10 @@ static void append_operand(char *buf, size_t size, unsigned mode,
 	case KTAP_MODE_NONE:
 		break;
 	case KTAP_MODE_REG: snprintf(buf + n, size - n, " r%u", v); break;
-	case KTAP_MODE_KST: snprintf(buf + n, size - n, " k%u", v); break;
+	case KTAP_MODE_KST:
+	case KTAP_MODE_KSC:
+	case KTAP_MODE_KNUM:
+	case KTAP_MODE_KDIV: snprintf(buf + n, size - n, " k%u", v); break;
 	case KTAP_MODE_GBL: snprintf(buf + n, size - n, " g%u", v); break;
 	case KTAP_MODE_JMP:
 		snprintf(buf + n, size - n, " ->%d",
@@ -302,7 +305,7 @@ static void test_folding(void)
 		{ "!1", "LOADI r1 1 | NOT r1 r1" },
 		{ "1 < 2", "LOADI r1 1 | LOADI r2 2 | LT r1 r1 r2" },
 		{ "1 .. 2", "LOADI r1 1 | LOADI r2 2 | CONCAT r1 r1 r2" },
-		{ "-a + 1 * 2", "GETG r1 g0 | NEG r1 r1 | LOADI r2 2 | ADD r1 r1 r2" },
+		{ "-a + 1 * 2", "GETG r1 g0 | NEG r1 r1 | ADDK r1 r1 k0" },
 	};
 	struct compiled *c;
 	size_t i;
@@ -424,8 +427,17 @@ static void test_statements(void)
 	       "LOADI r0 1 | LOADI r2 2 | CALLB r1 print 1 | SETG r0 g0 | RET",
 	       "extra values are still evaluated");
 	is_str(code("x += 5"),
-	       "GETG r0 g0 | LOADI r1 5 | ADD r0 r0 r1 | SETG r0 g0 | RET",
-	       "x += 5");
+	       "GETG r0 g0 | ADDK r0 r0 k0 | SETG r0 g0 | RET",
+	       "x += 5: a constant operand");
+	is_str(code("x += y; x -= 300; x *= 2; x /= 3; x %= 4; x /= 0; y = 0"),
+	       "GETG r0 g0 | GETG r1 g1 | ADD r0 r0 r1 | SETG r0 g0 | "
+	       "GETG r0 g0 | SUBK r0 r0 k0 | SETG r0 g0 | "
+	       "GETG r0 g0 | MULK r0 r0 k1 | SETG r0 g0 | "
+	       "GETG r0 g0 | DIVK r0 r0 k2 | SETG r0 g0 | "
+	       "GETG r0 g0 | MODK r0 r0 k3 | SETG r0 g0 | "
+	       "GETG r0 g0 | LOADI r1 0 | DIV r0 r0 r1 | SETG r0 g0 | "
+	       "LOADI r0 0 | SETG r0 g1 | RET",
+	       "every K form; dividing by a literal 0 stays DIV (runtime error)");
 	is_str(code("s ..= \"!\""),
 	       "GETG r0 g0 | LOADK r1 k0 | CONCAT r0 r0 r1 | SETG r0 g0 | RET",
 	       "s ..= \"!\"");
@@ -433,8 +445,8 @@ static void test_statements(void)
 	       "GETG r0 g0 | LOADI r1 2 | SHR r0 r0 r1 | SETG r0 g0 | RET",
 	       "x >>= 1 + 1 folds the operand");
 	is_str(code("x++; x--"),
-	       "GETG r0 g0 | LOADI r1 1 | ADD r0 r0 r1 | SETG r0 g0 | "
-	       "GETG r0 g0 | LOADI r1 1 | SUB r0 r0 r1 | SETG r0 g0 | RET",
+	       "GETG r0 g0 | ADDK r0 r0 k0 | SETG r0 g0 | "
+	       "GETG r0 g0 | SUBK r0 r0 k0 | SETG r0 g0 | RET",
 	       "x++ and x--");
 }
 
@@ -460,20 +472,36 @@ static void test_control_flow(void)
 	       "LOADI r0 0 | SETG r0 g0 | LOADI r0 0 | SETG r0 g1 | RET",
 	       "no jump after the last arm without else");
 	is_str(code("while (a) { if (b) { break } continue } a = 0 b = 0"),
-	       "GETG r0 g0 | JMPF r0 ->7 | GETG r0 g1 | JMPF r0 ->5 | "
-	       "JMP ->7 | JMP ->0 | JMP ->0 | "
+	       "JMP ->5 | GETG r0 g1 | JMPF r0 ->4 | JMP ->7 | JMP ->5 | "
+	       "GETG r0 g0 | JMPT r0 ->1 | "
 	       "LOADI r0 0 | SETG r0 g0 | LOADI r0 0 | SETG r0 g1 | RET",
-	       "while with break and continue");
+	       "while tests at the bottom; break and continue");
 	is_str(code("while (a) { while (b) { break } break } a = 0 b = 0"),
-	       "GETG r0 g0 | JMPF r0 ->8 | GETG r0 g1 | JMPF r0 ->6 | "
-	       "JMP ->6 | JMP ->2 | JMP ->8 | JMP ->0 | "
+	       "JMP ->6 | JMP ->3 | JMP ->5 | GETG r0 g1 | JMPT r0 ->2 | "
+	       "JMP ->8 | GETG r0 g0 | JMPT r0 ->1 | "
 	       "LOADI r0 0 | SETG r0 g0 | LOADI r0 0 | SETG r0 g1 | RET",
 	       "break leaves the innermost loop only");
 	is_str(code("if (a > 1 && b) { } a = 0 b = 0"),
-	       "GETG r0 g0 | LOADI r1 1 | LT r0 r1 r0 | JMPF r0 ->5 | "
-	       "GETG r0 g1 | JMPF r0 ->6 | "
+	       "GETG r0 g0 | TGTK r0 k0 0 | JMP ->5 | "
+	       "GETG r0 g1 | JMPF r0 ->5 | "
 	       "LOADI r0 0 | SETG r0 g0 | LOADI r0 0 | SETG r0 g1 | RET",
-	       "a condition with && and a comparison");
+	       "a condition with && and a comparison: jumps, no boolean");
+	is_str(code("if (a < b || !(a == \"x\")) { print(1) } a = 0 b = 0"),
+	       "GETG r0 g0 | GETG r1 g1 | TLT r0 r1 1 | JMP ->7 | "
+	       "GETG r0 g0 | TEQK r0 k0 1 | JMP ->9 | "
+	       "LOADI r1 1 | CALLB r0 print 1 | "
+	       "LOADI r0 0 | SETG r0 g0 | LOADI r0 0 | SETG r0 g1 | RET",
+	       "|| jumps into the body, ! reverses the sense");
+	is_str(code("if (1 >= a && a != b) { } a = 0 b = 0"),
+	       "GETG r0 g0 | TLEK r0 k0 0 | JMP ->7 | GETG r0 g0 | "
+	       "GETG r1 g1 | TEQ r0 r1 1 | JMP ->7 | "
+	       "LOADI r0 0 | SETG r0 g0 | LOADI r0 0 | SETG r0 g1 | RET",
+	       "a literal on the left mirrors the test; != is TEQ reversed");
+	is_str(code("if (a > b) { } elseif (0) { print(1) } a = 0 b = 0"),
+	       "GETG r0 g0 | GETG r1 g1 | TLT r1 r0 0 | JMP ->5 | JMP ->8 | "
+	       "JMP ->8 | LOADI r1 1 | CALLB r0 print 1 | "
+	       "LOADI r0 0 | SETG r0 g0 | LOADI r0 0 | SETG r0 g1 | RET",
+	       "a > b is b < a; a literal condition decides at compile time");
 }
 
 static void test_functions(void)
@@ -490,6 +518,10 @@ static void test_functions(void)
 	   c->proto_nregs[1] == 3, "... proto 1 has 2 parameters in a frame "
 	   "of 3");
 	is_int(c->abi_minor, 1, "... and the chunk needs ABI minor 1");
+	is_int(compile("x = 1\nif (x < 2) { }")->abi_minor, 6,
+	       "a fused compare needs ABI minor 6");
+	is_int(compile("x = 1\nx += 1")->abi_minor, 6,
+	       "... and so does a constant operand");
 	is_int(compile("print(1)")->abi_minor, 0,
 	       "a chunk without the new opcodes needs ABI minor 0");
 	is_str(code("function f() { return }"),
@@ -530,31 +562,37 @@ static void test_locals(void)
 	is_str(code("function f(a) { var b = a * 2\nvar c\na = b\n"
 		    "a += 1\nreturn a }"),
 	       "FUNC r0 p1 | SETG r0 g0 | RET || "
-	       "LOADI r2 2 | MUL r1 r0 r2 | LOADNIL r2 | MOV r0 r1 | "
-	       "LOADI r3 1 | ADD r0 r0 r3 | RET1 r0 | RET",
+	       "MULK r1 r0 k0 | LOADNIL r2 | MOV r0 r1 | "
+	       "ADDK r0 r0 k1 | RET1 r0 | RET",
 	       "locals and parameters live in registers");
+	is_str(code("function f(a, b) { a = b * 2 + a\nb = (a + 1) * a\n"
+		    "a = a && b\nreturn a }"),
+	       "FUNC r0 p1 | SETG r0 g0 | RET || "
+	       "MULK r2 r1 k0 | ADD r0 r2 r0 | "
+	       "ADDK r2 r0 k1 | MUL r1 r2 r0 | "
+	       "MOV r2 r0 | JMPF r2 ->7 | MOV r2 r1 | MOV r0 r2 | "
+	       "RET1 r0 | RET",
+	       "a local assigned an expression takes its last write in place "
+	       "(not through && or ||)");
 	is_str(code("x = 1\nif (x) { var x = 2\nprint(x) }\nprint(x)"),
 	       "LOADI r0 1 | SETG r0 g0 | GETG r0 g0 | JMPF r0 ->7 | "
 	       "LOADI r0 2 | MOV r2 r0 | CALLB r1 print 1 | "
 	       "GETG r1 g0 | CALLB r0 print 1 | RET",
 	       "var in a block at top level is a local shadowing the global");
 	is_str(code("if (1) { var a, b = 1\nvar c = a }\nif (1) { var d = 5 }"),
-	       "LOADI r0 1 | JMPF r0 ->5 | LOADI r0 1 | LOADNIL r1 | "
-	       "MOV r2 r0 | LOADI r0 1 | JMPF r0 ->8 | LOADI r0 5 | RET",
+	       "LOADI r0 1 | LOADNIL r1 | MOV r2 r0 | LOADI r0 5 | RET",
 	       "a block's registers are free again after it");
 	is_str(code("if (1) { var a = 1\nvar a = a + 1\nprint(a) }"),
-	       "LOADI r0 1 | JMPF r0 ->7 | LOADI r0 1 | LOADI r2 1 | "
-	       "ADD r1 r0 r2 | MOV r3 r1 | CALLB r2 print 1 | RET",
-	       "var a = a + 1 reads the previous a");
+	       "LOADI r0 1 | ADDK r1 r0 k0 | MOV r3 r1 | CALLB r2 print 1 | "
+	       "RET", "var a = a + 1 reads the previous a");
 	is_str(code("if (1) { var a, b = 1, 2\na, b = b, a }"),
-	       "LOADI r0 1 | JMPF r0 ->8 | LOADI r0 1 | LOADI r1 2 | "
+	       "LOADI r0 1 | LOADI r1 2 | "
 	       "MOV r2 r1 | MOV r3 r0 | MOV r0 r2 | MOV r1 r3 | RET",
 	       "swapping locals goes through temporaries");
 	is_str(code("if (1) { var a = 1\na++\nprint(a < 2, -a) }"),
-	       "LOADI r0 1 | JMPF r0 ->9 | LOADI r0 1 | LOADI r1 1 | "
-	       "ADD r0 r0 r1 | LOADI r3 2 | LT r2 r0 r3 | NEG r3 r0 | "
-	       "CALLB r1 print 2 | RET",
-	       "operators read locals in place");
+	       "LOADI r0 1 | ADDK r0 r0 k0 | LOADI r3 2 | LT r2 r0 r3 | "
+	       "NEG r3 r0 | CALLB r1 print 2 | RET",
+	       "operators read locals in place; a comparison as a value is LT");
 }
 
 static void test_loops(void)
@@ -568,23 +606,21 @@ static void test_loops(void)
 	       "numeric for: FORPREP, body, FORLOOP; the variable is r3");
 	is_int(c->nregs, 6, "... in a frame of 6");
 	is_str(code("for (i = 10, 1, -2) { if (i == 4) { break } continue }"),
-	       "LOADI r0 10 | LOADI r1 1 | LOADI r2 -2 | FORPREP r0 ->10 | "
-	       "LOADI r5 4 | EQ r4 r3 r5 | JMPF r4 ->8 | JMP ->10 | "
-	       "JMP ->9 | FORLOOP r0 ->4 | RET",
+	       "LOADI r0 10 | LOADI r1 1 | LOADI r2 -2 | FORPREP r0 ->9 | "
+	       "TEQK r3 k0 0 | JMP ->7 | JMP ->9 | "
+	       "JMP ->8 | FORLOOP r0 ->4 | RET",
 	       "numeric for: break to the exit, continue to FORLOOP");
 	is_str(code("for (var i = 0; i < 3; i++) { if (i) { break } continue }"),
-	       "LOADI r0 0 | LOADI r2 3 | LT r1 r0 r2 | JMPF r1 ->10 | "
-	       "JMPF r0 ->6 | JMP ->10 | JMP ->7 | LOADI r1 1 | "
-	       "ADD r0 r0 r1 | JMP ->1 | RET",
-	       "C form: continue runs the post statement");
-	is_str(code("for (;;) { break }"), "JMP ->2 | JMP ->0 | RET",
+	       "LOADI r0 0 | JMP ->6 | JMPF r0 ->4 | JMP ->8 | JMP ->5 | "
+	       "ADDK r0 r0 k0 | TLTK r0 k1 1 | JMP ->2 | RET",
+	       "C form: tested at the bottom; continue runs the post statement");
+	is_str(code("for (;;) { break }"), "JMP ->2 | JMP ->3 | JMP ->1 | RET",
 	       "C form without a condition");
 	is_str(code("n = 0\nrepeat { n++\nif (n == 2) { continue } } "
 		    "until (n > 3)"),
-	       "LOADI r0 0 | SETG r0 g0 | GETG r0 g0 | LOADI r1 1 | "
-	       "ADD r0 r0 r1 | SETG r0 g0 | GETG r0 g0 | LOADI r1 2 | "
-	       "EQ r0 r0 r1 | JMPF r0 ->11 | JMP ->11 | GETG r0 g0 | "
-	       "LOADI r1 3 | LT r0 r1 r0 | JMPF r0 ->2 | RET",
+	       "LOADI r0 0 | SETG r0 g0 | GETG r0 g0 | ADDK r0 r0 k0 | "
+	       "SETG r0 g0 | GETG r0 g0 | TEQK r0 k1 0 | JMP ->9 | JMP ->9 | "
+	       "GETG r0 g0 | TGTK r0 k2 0 | JMP ->2 | RET",
 	       "repeat: continue jumps to the condition");
 	is_str(code("repeat { var x = 1 } until (x)"),
 	       "t.kp:1:29: error: undefined variable 'x'",
@@ -602,7 +638,7 @@ static void test_aggregations(void)
 	is_str(code("g <<< 5"), "LOADI r0 5 | AGGG r0 g0 | RET",
 	       "g <<< 5: AGGG");
 	is_str(code("function f(s, k) { s[k] <<< k * 2 }"),
-	       "FUNC r0 p1 | SETG r0 g0 | RET || LOADI r4 2 | MUL r3 r1 r4 | AGGT r0 r1 r3 | RET",
+	       "FUNC r0 p1 | SETG r0 g0 | RET || MULK r3 r1 k0 | AGGT r0 r1 r3 | RET",
 	       "locals as table and key are used in place");
 	is_int(compile("g <<< 1")->abi_minor, 3,
 	       "a chunk with <<< needs ABI minor 3");
@@ -616,14 +652,14 @@ static void test_aggregations(void)
 static void test_tables(void)
 {
 	is_str(code("var t = {}\nk = 1\nt[k] += 1"),
-	       "NEWTAB r0 0 0 | SETG r0 g0 | LOADI r0 1 | SETG r0 g1 | GETG r0 g0 | GETG r1 g1 | GETT0 r2 r0 r1 | LOADI r3 1 | ADD r2 r2 r3 | SETT r0 r1 r2 | RET", "t[k] += 1: GETT0, ADD, SETT");
+	       "NEWTAB r0 0 0 | SETG r0 g0 | LOADI r0 1 | SETG r0 g1 | GETG r0 g0 | GETG r1 g1 | GETT0 r2 r0 r1 | ADDK r2 r2 k0 | SETT r0 r1 r2 | RET", "t[k] += 1: GETT0, ADDK, SETT");
 	is_str(code("var t = {7, x = 8, [\"k\"] = 9}"),
 	       "NEWTAB r0 1 2 | LOADI r1 1 | LOADI r2 7 | SETT r0 r1 r2 | LOADK r1 k0 | LOADI r2 8 | SETT r0 r1 r2 | LOADK r1 k1 | LOADI r2 9 | SETT r0 r1 r2 | SETG r0 g0 | RET",
 	       "a constructor: NEWTAB sized 1 and 2, then SETT per field");
 	is_str(code("var t = {}\nprint(t.a[1])"),
 	       "NEWTAB r0 0 0 | SETG r0 g0 | GETG r1 g0 | LOADK r2 k0 | GETT r1 r1 r2 | LOADI r2 1 | GETT r1 r1 r2 | CALLB r0 print 1 | RET", "index chains: GETT");
 	is_str(code("function f(t) { t.n++ }"),
-	       "FUNC r0 p1 | SETG r0 g0 | RET || LOADK r2 k0 | GETT0 r3 r0 r2 | LOADI r4 1 | ADD r3 r3 r4 | SETT r0 r2 r3 | RET", "t.n++ on a local table");
+	       "FUNC r0 p1 | SETG r0 g0 | RET || LOADK r2 k0 | GETT0 r3 r0 r2 | ADDK r3 r3 k1 | SETT r0 r2 r3 | RET", "t.n++ on a local table");
 	is_str(code("var t = {}\nfor (k, v in pairs(t)) { print(k) }"),
 	       "NEWTAB r0 0 0 | SETG r0 g0 | GETG r0 g0 | LOADI r1 0 | JMP ->7 | MOV r5 r2 | CALLB r4 print 1 | TFORLOOP r0 ->5 | RET",
 	       "pairs: JMP to TFORLOOP, which jumps back to the body");
@@ -650,7 +686,7 @@ static void test_probes(void)
 	is_str(c->code, "RET || EVGET r1 3 0 | EVGET r2 7 3 | "
 	       "CALLB r0 print 2 | RET || CALLB r0 exit 0 | RET",
 	       "a timer and trace_end: two prototypes, EVGET for context");
-	is_int(c->abi_minor, 6, "... and the chunk needs ABI minor 6");
+	is_int(c->abi_minor, 7, "... and the chunk needs ABI minor 7");
 	is_str(code("var pid = 1\nprofile-1ms { print(pid) }"),
 	       "LOADI r0 1 | SETG r0 g0 | RET || GETG r1 g0 | "
 	       "CALLB r0 print 1 | RET",
@@ -801,7 +837,7 @@ static void test_limits(void)
 				 "functions (limit 1023)"),
 	   "1024 functions: too many");
 	free(s);
-	/* JMP back from pc 2 + body to 0 is -(3 + body): body <= 32764 */
+	/* JMPT back from pc 2 + body to 1 is -(2 + body): body <= 32765 */
 	s = repeat("while (a) {\n", "b = 100000\n", 16382, "}\na = 0\n");
 	compile_into(c, s, strlen(s));
 	ok(c->rc == 0, "a loop body of 32764 instructions fits the jumps");
@@ -809,7 +845,7 @@ static void test_limits(void)
 	s = repeat("while (a) {\n", "b = 100000\n", 16383, "}\na = 0\n");
 	compile_into(c, s, strlen(s));
 	ok(c->rc == -1 && strstr(c->errors, "t.kp:1:1: error: control "
-				 "structure too long (a jump of -32769 "
+				 "structure too long (a jump of -32768 "
 				 "instructions, limit 32767)"),
 	   "one more statement: jump out of range, reported at the loop");
 	free(s);

@@ -127,6 +127,43 @@ static void test_errors_and_limits(void)
 	       "overwriting at the limit is fine");
 }
 
+/* kp_tab_add(): the counter idiom's get-or-create and update. */
+static void test_counter(void)
+{
+	struct kp_tab *t = kp_tab_new(&store, 0, 0, 4);
+	struct kp_value k = kp_strv(scratch_str("reads")), v;
+	s64 sum = 0;
+	int good = 1, i;
+
+	is_int(kp_tab_add(&store, t, &k, -3, 10, &sum), 0,
+	       "a missing key is created");
+	ok(sum == -3 && t->count == 1 && !kp_tab_get(t, &k, &v) &&
+	   v.type == KP_TNUM && v.n == -3, "... holding 0 + n");
+	for (i = 0; i < 1000; i++)
+		good &= !kp_tab_add(&store, t, &k, 2, 10, &sum);
+	ok(good && sum == 1997 && t->count == 1, "adding 2 a thousand times");
+	k = kp_num(1);
+	for (i = 0; i < 3; i++)
+		kp_tab_add(&store, t, &k, 1, 10, &sum);
+	ok(sum == 3 && !kp_tab_get(t, &k, &v) && v.n == 3,
+	   "an integer key counts the same");
+	v = kp_num(0x7fffffffffffffffLL);
+	kp_tab_set(&store, t, &k, &v, 10);
+	ok(!kp_tab_add(&store, t, &k, 1, 10, &sum) && sum == INT64_MIN,
+	   "adding wraps like +");
+	v = kp_strv(scratch_str("text"));
+	kp_tab_set(&store, t, &k, &v, 10);
+	is_int(kp_tab_add(&store, t, &k, 1, 10, &sum), 1,
+	       "a string there: 1, nothing done");
+	ok(!kp_tab_get(t, &k, &v) && v.type == KP_TSTR, "... it stays");
+	k = kp_num(2);
+	is_int(kp_tab_add(&store, t, &k, 1, 2, &sum), KP_TAB_EFULL,
+	       "a new key past max_entries");
+	k = kp_nil();
+	is_int(kp_tab_add(&store, t, &k, 1, 10, &sum), KP_TAB_ENIL,
+	       "a nil key");
+}
+
 /* The positions kp_tab_next() visits, each entry once. */
 static void test_iteration(void)
 {
@@ -388,6 +425,7 @@ int main(void)
 	test_int_keys();
 	test_str_keys();
 	test_errors_and_limits();
+	test_counter();
 	test_iteration();
 	test_deep_nesting();
 	kp_store_reap(&store);

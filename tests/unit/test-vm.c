@@ -283,6 +283,92 @@ static void test_verify_calls(void)
 			    "FORLOOP: loop registers R1..R4 outside the frame of 3");
 }
 
+/*
+ * ABI 1.6's constant operands and fused compares: a chunk printing
+ * 3 * 5 after TLTK jumps over the other arm, then one instruction of it
+ * replaced per refusal.  Constants: k0 = 5, k1 = 0, k2 = "s".
+ */
+static struct kp_chunk_builder *fused_chunk(struct kp_chunk_proto **pp)
+{
+	struct kp_chunk_builder *c = kp_chunk_new("f.kp");
+	struct kp_chunk_proto *p = kp_chunk_add_proto(c, 0, 0);
+
+	kp_chunk_set_nregs(p, 2);
+	kp_chunk_const_int(p, 5);
+	kp_chunk_const_int(p, 0);
+	kp_chunk_const_str(p, "s", 1);
+	kp_chunk_emit(p, KTAP_INSN_ABX(KTAP_OP_LOADI, 0, SBX(3)), 1);
+	kp_chunk_emit(p, KTAP_INSN_ABC(KTAP_OP_TLTK, 0, 0, 1), 1);
+	kp_chunk_emit(p, KTAP_INSN_ABX(KTAP_OP_JMP, 0, SBX(2)), 1);
+	kp_chunk_emit(p, KTAP_INSN_ABX(KTAP_OP_LOADI, 1, SBX(0)), 1);
+	kp_chunk_emit(p, KTAP_INSN_ABX(KTAP_OP_JMP, 0, SBX(1)), 1);
+	kp_chunk_emit(p, KTAP_INSN_ABC(KTAP_OP_MULK, 1, 0, 0), 1);
+	kp_chunk_emit(p, KTAP_INSN_ABC(KTAP_OP_CALLB, 0, KTAP_BIF_PRINT, 1), 1);
+	kp_chunk_emit(p, KTAP_INSN_ABC(KTAP_OP_RET, 0, 0, 0), 2);
+	*pp = p;
+	return c;
+}
+
+static void expect_fused_refusal(unsigned pc, uint32_t insn, const char *what,
+				 const char *want)
+{
+	struct kp_chunk_proto *p;
+	struct kp_chunk_builder *c = fused_chunk(&p);
+	struct capture cap;
+	char err[256];
+
+	kp_chunk_patch(p, pc, insn);
+	ok(run_built(c, &cap, err, sizeof(err)) != 0 && strstr(err, want) &&
+	   cap.records == 0, "verifier refuses %s", what);
+	if (!strstr(err, want))
+		diag("error was '%s', wanted it to contain '%s'", err, want);
+}
+
+static void test_verify_fused(void)
+{
+	static const struct {
+		unsigned pc;
+		uint32_t insn;
+		const char *what, *want;
+	} cases[] = {
+		{ 5, KTAP_INSN_ABC(KTAP_OP_DIVK, 1, 0, 1), "DIVK by a constant 0",
+		  "instruction 5 (line 1): DIVK: constant 1 is a zero divisor" },
+		{ 5, KTAP_INSN_ABC(KTAP_OP_MODK, 1, 0, 1), "MODK by a constant 0",
+		  "MODK: constant 1 is a zero divisor" },
+		{ 5, KTAP_INSN_ABC(KTAP_OP_ADDK, 1, 0, 2),
+		  "ADDK of a string constant", "ADDK: constant 2 is not an integer" },
+		{ 5, KTAP_INSN_ABC(KTAP_OP_SUBK, 1, 0, 3),
+		  "SUBK of a constant that does not exist",
+		  "SUBK: constant 3 outside the table of 3" },
+		{ 1, KTAP_INSN_ABC(KTAP_OP_TGEK, 0, 7, 1),
+		  "TGEK of a constant that does not exist",
+		  "TGEK: constant 7 outside the table of 3" },
+		{ 1, KTAP_INSN_ABC(KTAP_OP_TLTK, 0, 0, 2),
+		  "a fused compare with a flag of 2",
+		  "TLTK: flag C is 2, must be 0 or 1" },
+		{ 1, KTAP_INSN_ABC(KTAP_OP_TEQ, 0, 2, 1),
+		  "TEQ of a register outside the frame",
+		  "TEQ: register B=2 outside the frame of 2" },
+		{ 2, KTAP_INSN_ABX(KTAP_OP_LOADI, 1, SBX(0)),
+		  "a fused compare not followed by a JMP",
+		  "instruction 1 (line 1): TLTK: must be followed by a JMP" },
+		{ 6, KTAP_INSN_ABC(KTAP_OP_TLE, 0, 1, 0),
+		  "a fused compare whose JMP is the last instruction",
+		  "instruction 6 (line 1): TLE: must be followed by a JMP and one more" },
+	};
+	struct kp_chunk_proto *p;
+	struct capture cap;
+	char err[256];
+	size_t i;
+
+	ok(run_built(fused_chunk(&p), &cap, err, sizeof(err)) == 0 &&
+	   !strcmp(cap.out, "15\n"), "TLTK takes its JMP, MULK multiplies: %s%s",
+	   err, cap.err);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_fused_refusal(cases[i].pc, cases[i].insn, cases[i].what,
+				     cases[i].want);
+}
+
 /* Proto 0 declaring parameters, and a FORLOOP that skipped FORPREP. */
 static void test_verify_misc(void)
 {
@@ -536,6 +622,7 @@ int main(void)
 	test_deep_recursion();
 	test_verify_calls();
 	test_verify_misc();
+	test_verify_fused();
 	test_crafted();
 	test_truncations();
 	test_flips();
