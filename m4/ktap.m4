@@ -50,6 +50,20 @@ AC_DEFUN([KTAP_SANITIZERS], [
 	AC_SUBST([SANITIZER_CFLAGS])
 ])
 
+# KTAP_TSAN: the threaded unit test is built a second time with
+# ThreadSanitizer when the compiler can link it (gcc needs libtsan).
+AC_DEFUN([KTAP_TSAN], [
+	TSAN_CFLAGS="-fsanitize=thread -g -O1"
+	AC_MSG_CHECKING([whether $CC can link -fsanitize=thread])
+	ktap_save_CFLAGS=$CFLAGS
+	CFLAGS="$CFLAGS $TSAN_CFLAGS"
+	AC_LINK_IFELSE([AC_LANG_PROGRAM([], [])], [have_tsan=yes], [have_tsan=no])
+	CFLAGS=$ktap_save_CFLAGS
+	AC_MSG_RESULT([$have_tsan])
+	AC_SUBST([TSAN_CFLAGS])
+	AM_CONDITIONAL([HAVE_TSAN], [test "$have_tsan" = yes])
+])
+
 # KTAP_PTHREAD: ktap's output reader is a thread.
 AC_DEFUN([KTAP_PTHREAD], [
 	AC_CHECK_LIB([pthread], [pthread_create], [PTHREAD_LIBS=-lpthread],

@@ -873,17 +873,47 @@ static void gen_combine(struct kp_gen *g, struct kp_ast_node *s,
 }
 
 /*
- * t[k] op= e, t[k]++: the counter idiom.  t and k are evaluated once:
- *   GETT0 acc, t, k    (a missing element reads as 0)
- *   op acc, acc, e
+ * The opcodes that do t[k] op= e in one step under the table's lock,
+ * so that probes on several CPUs lose no update (ABI 1.7); 0 for ..=,
+ * which allocates and stays a read and a write.
+ */
+static const unsigned char kp_gen_table_ops[KP_BIN__COUNT] = {
+	[KP_BIN_ADD] = KTAP_OP_ADDT,
+	[KP_BIN_SUB] = KTAP_OP_SUBT,
+	[KP_BIN_MUL] = KTAP_OP_MULT,
+	[KP_BIN_DIV] = KTAP_OP_DIVT,
+	[KP_BIN_MOD] = KTAP_OP_MODT,
+	[KP_BIN_BAND] = KTAP_OP_BANDT,
+	[KP_BIN_BOR] = KTAP_OP_BORT,
+	[KP_BIN_BXOR] = KTAP_OP_BXORT,
+	[KP_BIN_SHL] = KTAP_OP_SHLT,
+	[KP_BIN_SHR] = KTAP_OP_SHRT,
+};
+
+/*
+ * t[k] op= e, t[k]++: the counter idiom.  t, k and then e are evaluated
+ * once, and one instruction updates the element (a missing one reads
+ * as 0):
+ *   ADDT t, k, e        (SUBT .. SHRT for the other operators)
+ * ..= has no such opcode:
+ *   GETT0 acc, t, k
+ *   CONCAT acc, acc, e
  *   SETT t, k, acc
  */
 static void gen_compound_index(struct kp_gen *g, struct kp_ast_node *s)
 {
 	struct kp_ast_node *target = s->u.compound.target;
-	unsigned base = g->top, t, k, pushed, acc;
+	unsigned base = g->top, t, k, pushed, acc, operand;
+	unsigned fused = kp_gen_table_ops[s->u.compound.op];
 
 	index_regs(g, target, reg_push(g), &t, &k, &pushed);
+	if (fused) {
+		operand = compound_operand(g, s);
+		g->pos = s->pos;
+		emit_abc(g, fused, t, k, operand);
+		g->top = base;
+		return;
+	}
 	acc = reg_push(g);
 	g->pos = target->pos;
 	emit_abc(g, KTAP_OP_GETT0, acc, t, k);

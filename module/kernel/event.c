@@ -271,17 +271,17 @@ bool kp_event_wanted(const struct kp_event *ev, bool filter_task)
 
 /* ---- the context of a hit ---------------------------------------------- */
 
-static void kp_event_str(struct kp_vm *vm, const char *s, size_t len,
+static void kp_event_str(struct kp_exec *x, const char *s, size_t len,
 			 struct kp_value *out)
 {
-	struct kp_str *str = kp_vm_scratch_str(vm, s, len);
+	struct kp_str *str = kp_vm_scratch_str(x, s, len);
 
 	if (str)
 		*out = kp_strv(str);
 }
 
 /* Field i of a tracepoint record, checked against the record's size. */
-static void kp_event_field(struct kp_vm *vm, const struct kp_evctx *c, u32 i,
+static void kp_event_field(struct kp_exec *x, const struct kp_evctx *c, u32 i,
 			   struct kp_value *out)
 {
 	const struct ktap_event_field *f = &c->ev->fields[i];
@@ -301,7 +301,7 @@ static void kp_event_field(struct kp_vm *vm, const struct kp_evctx *c, u32 i,
 		*out = kp_num((s64)u);
 		return;
 	case KTAP_FIELD_CHARS:
-		kp_event_str(vm, p, strnlen(p, f->size), out);
+		kp_event_str(x, p, strnlen(p, f->size), out);
 		return;
 	case KTAP_FIELD_DATA_LOC:
 		if (f->size != 4)
@@ -310,7 +310,7 @@ static void kp_event_field(struct kp_vm *vm, const struct kp_evctx *c, u32 i,
 		if ((loc & 0xffff) + (loc >> 16) > c->raw_size)
 			return;
 		p = (const char *)c->raw + (loc & 0xffff);
-		kp_event_str(vm, p, strnlen(p, loc >> 16), out);
+		kp_event_str(x, p, strnlen(p, loc >> 16), out);
 		return;
 	default:
 		return;
@@ -318,7 +318,7 @@ static void kp_event_field(struct kp_vm *vm, const struct kp_evctx *c, u32 i,
 }
 
 /* argstr: the event's format over its fields. */
-static void kp_event_argstr(struct kp_vm *vm, const struct kp_evctx *c,
+static void kp_event_argstr(struct kp_exec *x, const struct kp_evctx *c,
 			    struct kp_value *out)
 {
 	const struct ktap_event *d = &c->ev->d;
@@ -330,9 +330,9 @@ static void kp_event_argstr(struct kp_vm *vm, const struct kp_evctx *c,
 		return;
 	for (i = 0; i < d->fmt_nargs; i++) {
 		args[i] = kp_nil();
-		kp_event_field(vm, c, d->fmt_args[i], &args[i]);
+		kp_event_field(x, c, d->fmt_args[i], &args[i]);
 	}
-	s = kp_vm_scratch_format(vm, c->ev->fmt, d->fmt_len, args,
+	s = kp_vm_scratch_format(x, c->ev->fmt, d->fmt_len, args,
 				 d->fmt_nargs);
 	if (s)
 		*out = kp_strv(s);
@@ -352,7 +352,7 @@ static void kp_event_probe_arg(const struct kp_evctx *c, u32 n,
 		*out = kp_num((s64)regs_get_kernel_argument(c->regs, n - 1));
 }
 
-static void kp_event_arg(struct kp_vm *vm, const struct kp_evctx *c, u32 n,
+static void kp_event_arg(struct kp_exec *x, const struct kp_evctx *c, u32 n,
 			 struct kp_value *out)
 {
 	const struct ktap_event *d = &c->ev->d;
@@ -361,14 +361,14 @@ static void kp_event_arg(struct kp_vm *vm, const struct kp_evctx *c, u32 n,
 		return;
 	if (d->type == KTAP_EVENT_TRACEPOINT) {
 		if ((u32)d->first_arg + n < d->nfields)
-			kp_event_field(vm, c, d->first_arg + n, out);
+			kp_event_field(x, c, d->first_arg + n, out);
 		return;
 	}
 	kp_event_probe_arg(c, n, out);
 }
 
 /* Items that need no event: the current task and CPU. */
-static bool kp_event_task_item(struct kp_vm *vm, u32 item,
+static bool kp_event_task_item(struct kp_exec *x, u32 item,
 			       struct kp_value *out)
 {
 	char comm[TASK_COMM_LEN];
@@ -390,33 +390,33 @@ static bool kp_event_task_item(struct kp_vm *vm, u32 item,
 		/* comm may change under us: take a terminated copy */
 		memcpy(comm, current->comm, sizeof(comm));
 		comm[sizeof(comm) - 1] = '\0';
-		kp_event_str(vm, comm, strlen(comm), out);
+		kp_event_str(x, comm, strlen(comm), out);
 		return true;
 	default:
 		return false;
 	}
 }
 
-void kp_event_get(struct kp_vm *vm, u32 item, u32 index,
+void kp_event_get(struct kp_exec *x, u32 item, u32 index,
 		  struct kp_value *out)
 {
-	const struct kp_evctx *c = vm->event;
+	const struct kp_evctx *c = x->event;
 
-	if (kp_event_task_item(vm, item, out) || !c)
+	if (kp_event_task_item(x, item, out) || !c)
 		return;
 	switch (item) {
 	case KTAP_EVCTX_PROBENAME:
-		kp_event_str(vm, c->ev->d.name, strlen(c->ev->d.name), out);
+		kp_event_str(x, c->ev->d.name, strlen(c->ev->d.name), out);
 		break;
 	case KTAP_EVCTX_ARGSTR:
-		kp_event_argstr(vm, c, out);
+		kp_event_argstr(x, c, out);
 		break;
 	case KTAP_EVCTX_ARG:
-		kp_event_arg(vm, c, index, out);
+		kp_event_arg(x, c, index, out);
 		break;
 	case KTAP_EVCTX_FIELD:
 		if (index < KTAP_FIELD_SLOTS && c->ev->d.slots[index] && c->raw)
-			kp_event_field(vm, c, c->ev->d.slots[index] - 1, out);
+			kp_event_field(x, c, c->ev->d.slots[index] - 1, out);
 		break;
 	case KTAP_EVCTX_RETVAL:
 		if (c->ev->d.type == KTAP_EVENT_KRETPROBE && c->regs)

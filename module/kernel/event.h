@@ -14,6 +14,7 @@
 #include "../uapi/ktap.h"
 
 struct kp_vm;
+struct kp_exec;
 struct kp_value;
 struct kp_events;
 
@@ -61,7 +62,7 @@ enum kp_events_state {
 
 /*
  * fire() runs a body for a hit (the session's); it is called in any
- * context but NMI, with the set live.
+ * context, NMI included, with the set live.
  */
 struct kp_events {
 	struct kp_event *ev;
@@ -69,7 +70,7 @@ struct kp_events {
 	int cpu;			/* -C, or -1 */
 	pid_t tgid;			/* -p / -- cmd, or 0 */
 	atomic_t state;			/* enum kp_events_state */
-	atomic64_t dropped;		/* hits that could not run */
+	atomic64_t dropped;		/* hits not run (the VM counts its own) */
 	void (*fire)(struct kp_events *set, const struct kp_evctx *ctx);
 };
 
@@ -88,7 +89,7 @@ void kp_events_free(struct kp_events *set);
 bool kp_event_wanted(const struct kp_event *ev, bool filter_task);
 
 /* The VM host's event_get hook (struct kp_vm_host). */
-void kp_event_get(struct kp_vm *vm, u32 item, u32 index,
+void kp_event_get(struct kp_exec *x, u32 item, u32 index,
 		  struct kp_value *out);
 
 /* Per kind: attach disabled, enable, disable, detach (event_*.c). */

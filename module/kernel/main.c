@@ -37,6 +37,15 @@ MODULE_PARM_DESC(output_size, "Highest output buffer size per CPU a session may 
 module_param_named(output_wait, kp_output_wait, bool, 0644);
 MODULE_PARM_DESC(output_wait, "Top-level code and trace_end wait for the reader when their CPU's output buffer is full (N: drop and count, as probes do)");
 
+struct kp_last_session kp_last_session;
+
+module_param_named(last_pool_objects, kp_last_session.pool_objects, ulong, 0444);
+MODULE_PARM_DESC(last_pool_objects, "Objects live in the pool of the session closed last");
+module_param_named(last_pool_carved, kp_last_session.pool_carved, ulong, 0444);
+MODULE_PARM_DESC(last_pool_carved, "Bytes the session closed last carved from its pool");
+module_param_named(last_dropped, kp_last_session.dropped, ulong, 0444);
+MODULE_PARM_DESC(last_dropped, "Events the session closed last dropped");
+
 /* Read-only, so user space can check the ABI before opening the device. */
 static char abi_version[16] = __stringify(KTAP_ABI_MAJOR) "." __stringify(KTAP_ABI_MINOR);
 module_param_string(abi_version, abi_version, sizeof(abi_version), 0444);
@@ -65,7 +74,6 @@ static int __init kp_init(void)
 static void __exit kp_exit(void)
 {
 	misc_deregister(&kp_device);
-	kp_interim_exit();
 }
 
 module_init(kp_init);

@@ -26,6 +26,9 @@
 
 #define KP_ERR_MAX	512
 
+static void kp_session_fire(struct kp_events *set,
+			    const struct kp_evctx *ctx);
+
 static int kp_session_open(struct inode *inode, struct file *file)
 {
 	struct kp_session *s;
@@ -37,7 +40,6 @@ static int kp_session_open(struct inode *inode, struct file *file)
 	if (!s)
 		return -ENOMEM;
 	mutex_init(&s->lock);
-	raw_spin_lock_init(&s->vm_lock);
 	s->events.fire = kp_session_fire;
 	kp_output_init(&s->out);
 	file->private_data = s;
@@ -47,20 +49,32 @@ static int kp_session_open(struct inode *inode, struct file *file)
 static int kp_session_release(struct inode *inode, struct file *file)
 {
 	struct kp_session *s = file->private_data;
+	struct kp_vm_stats st;
 
 	kp_events_free(&s->events);
+	if (s->vm) {
+		kp_vm_stats(s->vm, &st);
+		kp_last_session.pool_objects = st.pool_objects;
+		kp_last_session.pool_carved = st.pool_carved;
+		kp_last_session.dropped = st.dropped;
+	}
 	kp_vm_free(s->vm);
 	kp_output_destroy(&s->out);
 	kfree(s);
 	return 0;
 }
 
-/* The VM's output hook, called wherever the VM runs. */
+/*
+ * The VM's output hook, called wherever the VM runs: only the process
+ * context of the task running the session may wait for the reader; a
+ * probe handler must not, even one that fires in that task while the
+ * top level runs (kp_vm_may_sleep()).
+ */
 static int kp_session_emit(void *ctx, u16 type, const char *data, u32 len)
 {
 	struct kp_session *s = ctx;
 	bool may_sleep = READ_ONCE(s->runner) == current &&
-			 READ_ONCE(kp_output_wait);
+			 READ_ONCE(kp_output_wait) && kp_vm_may_sleep(s->vm);
 
 	return kp_output_write(&s->out, type, data, len, may_sleep);
 }
@@ -74,6 +88,18 @@ static void kp_session_exit(void *ctx)
 	if (atomic_cmpxchg(&s->events.state, KP_EVENTS_LIVE,
 			   KP_EVENTS_STOPPING) == KP_EVENTS_LIVE)
 		kp_output_request_stop(&s->out);
+}
+
+/* Run the body of a hit on this CPU's execution context. */
+static void kp_session_fire(struct kp_events *set, const struct kp_evctx *ctx)
+{
+	struct kp_session *s = container_of(set, struct kp_session, events);
+	int ret;
+
+	ret = kp_vm_run_probe(s->vm, &s->vm->chunk.protos[ctx->ev->d.proto],
+			      ctx);
+	if (ret && ret != -EBUSY)
+		kp_session_probe_failed(s);
 }
 
 void kp_session_probe_failed(struct kp_session *s)
@@ -175,7 +201,13 @@ static int kp_load_events(struct kp_session *s, const struct ktap_load *req,
 		ret = -EINVAL;
 	} else {
 		s->end_proto = req->end_proto;
-		ret = kp_events_load(&s->events, req, nprotos, err, KP_ERR_MAX);
+		/* Probe context lives on the pool: all of it, before probes. */
+		ret = req->nevents ? kp_vm_reserve_pool(s->vm) : 0;
+		if (ret)
+			snprintf(err, KP_ERR_MAX, "cannot map the session's memory pool (--max-memory)");
+		else
+			ret = kp_events_load(&s->events, req, nprotos, err,
+					     KP_ERR_MAX);
 	}
 	if (ret) {
 		kp_events_free(&s->events);
@@ -291,8 +323,8 @@ static int kp_session_stop(struct kp_session *s)
 	kp_events_quiesce(&s->events);
 	WRITE_ONCE(s->runner, current);
 	if (s->end_proto && !READ_ONCE(s->failed))
-		ret = kp_vm_run_proto(s->vm, s->end_proto, NULL);
-	dropped = atomic64_read(&s->events.dropped);
+		ret = kp_vm_run_proc(s->vm, &s->vm->chunk.protos[s->end_proto]);
+	dropped = kp_vm_dropped(s->vm) + atomic64_read(&s->events.dropped);
 	if (dropped)
 		kp_output_write(&s->out, KTAP_REC_DROPPED, &dropped,
 				sizeof(dropped), true);

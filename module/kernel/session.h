@@ -48,16 +48,24 @@ struct kp_session {
 	u32 end_proto;			/* trace_end body, or 0 */
 	bool failed;			/* a probe hit a runtime error */
 	bool exit_requested;		/* exit() ran */
-	raw_spinlock_t vm_lock;		/* INTERIM: see interim.c */
 };
 
-/* Run the body of a hit (interim.c). */
-void kp_session_fire(struct kp_events *set, const struct kp_evctx *ctx);
 /* A probe's runtime error: stop the events, ask ktap to STOP. */
 void kp_session_probe_failed(struct kp_session *s);
-void kp_interim_exit(void);
 
 /* Process-context output waits for the reader (module parameter). */
 extern bool kp_output_wait;
+/*
+ * The pool of the session closed last, read back through read-only
+ * module parameters (last_pool_objects ...) by the kernel tests: a
+ * script that let go of everything must leave nothing live.
+ */
+struct kp_last_session {
+	unsigned long pool_objects;
+	unsigned long pool_carved;
+	unsigned long dropped;
+};
+
+extern struct kp_last_session kp_last_session;
 
 #endif /* KP_SESSION_H */

@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		7
+#define KTAP_ABI_MINOR		8
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -75,7 +75,7 @@ struct ktap_load {
 	__u32 err_len;		/* size of err_buf */
 	__u64 err_buf;		/* user pointer, may be 0 */
 	struct ktap_limits limits;
-	/* ABI 1.7: events (see "Events" below); all 0 for a script without */
+	/* ABI 1.8: events (see "Events" below); all 0 for a script without */
 	__u64 events;		/* user pointer to struct ktap_event[nevents] */
 	__u32 nevents;
 	__s32 cpu;		/* -C: only this CPU; -1 every CPU */
@@ -90,7 +90,7 @@ struct ktap_load {
 #define KTAP_IOC_START		_IO(KTAP_IOC_TYPE, 2)
 /*
  * KTAP_IOC_START returns 1 when events are live: the session then runs
- * until KTAP_IOC_STOP (ABI 1.7), which disables every event, runs the
+ * until KTAP_IOC_STOP (ABI 1.8), which disables every event, runs the
  * trace_end body once (not after a runtime error) and ends the output.
  * It returns 0 when the session already ended (no events, exit() or an
  * error in the top-level code).
@@ -119,12 +119,12 @@ enum ktap_record_type {
 	KTAP_REC_ERROR = 2,	/* runtime error "script:line: message" */
 	KTAP_REC_LOST = 3,	/* payload: __u64 count of dropped records */
 	/*
-	 * ABI 1.7: the session asks to be stopped (exit() or a runtime
+	 * ABI 1.8: the session asks to be stopped (exit() or a runtime
 	 * error in a probe); ktap answers with KTAP_IOC_STOP.  No payload.
 	 */
 	KTAP_REC_STOP = 4,
 	/*
-	 * ABI 1.7: at the end, the event hits that could not run a body
+	 * ABI 1.8: at the end, the event hits that could not run a body
 	 * (payload: __u64 count).
 	 */
 	KTAP_REC_DROPPED = 5,
@@ -141,7 +141,7 @@ struct ktap_record {
 #define KTAP_RECORD_MAX		4096	/* payload bytes of one record */
 
 /* ------------------------------------------------------------------------
- * Events (ABI 1.7)
+ * Events (ABI 1.8)
  *
  * LOAD carries an array of event descriptors: what to attach and which
  * prototype (a function of no parameters) runs on each hit.  User space
@@ -336,7 +336,7 @@ struct ktap_const_header {
  *   KNUM  KSC of an integer constant                       (ABI 1.6)
  *   KDIV  KNUM of a constant other than 0: a divisor       (ABI 1.6)
  *   BIT   0 or 1                                           (ABI 1.6)
- *   EVT   an enum ktap_evctx item                          (ABI 1.7)
+ *   EVT   an enum ktap_evctx item                          (ABI 1.8)
  */
 enum ktap_operand_mode {
 	KTAP_MODE_NONE,
@@ -380,9 +380,9 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_EVGET ? 7 : (op) >= KTAP_OP_ADDK ? 6 :	\
-	 (op) >= KTAP_OP_AGGT ? 3 : (op) >= KTAP_OP_NEWTAB ? 2 :	\
-	 (op) >= KTAP_OP_FUNC ? 1 : 0)
+	((op) >= KTAP_OP_EVGET ? 8 : (op) >= KTAP_OP_ADDT ? 7 :	\
+	 (op) >= KTAP_OP_ADDK ? 6 : (op) >= KTAP_OP_AGGT ? 3 :		\
+	 (op) >= KTAP_OP_NEWTAB ? 2 : (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*
  * Built-in functions, from the ktap_builtins.h table.  Ids are positions
@@ -396,7 +396,7 @@ enum ktap_builtin {
 
 /* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
 #define KTAP_BIF_MINOR(id)	\
-	((id) >= KTAP_BIF_EXIT ? 7 : (id) >= KTAP_BIF_STACK ? 4 :	\
+	((id) >= KTAP_BIF_EXIT ? 8 : (id) >= KTAP_BIF_STACK ? 4 :	\
 	 (id) >= KTAP_BIF_COUNT ? 3 : (id) >= KTAP_BIF_DELETE ? 2 :	\
 	 (id) >= KTAP_BIF_PRINTF ? 1 : 0)
 

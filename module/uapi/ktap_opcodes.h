@@ -83,7 +83,6 @@ KTAP_OP(SORTSTEP, FOR, JMP,  NONE)	/* sort R[A] on; when done: pc += sBx */
  */
 KTAP_OP(AGGT,    REG,  REG,  REG)	/* R[A][R[B]] <<< R[C] */
 KTAP_OP(AGGG,    REG,  GBL,  NONE)	/* G[Bx] <<< R[A] */
-
 /*
  * ABI 1.6: constant operands and fused compare-and-jump, for speed.
  * K[C] of ADDK..MODK is an integer constant (DIVK, MODK: not 0), as
@@ -109,7 +108,23 @@ KTAP_OP(TLEK,    REG,  KSC,  BIT)	/* if (R[A] <= K[B]) == C then JMP */
 KTAP_OP(TGTK,    REG,  KSC,  BIT)	/* if (R[A] > K[B]) == C then JMP */
 KTAP_OP(TGEK,    REG,  KSC,  BIT)	/* if (R[A] >= K[B]) == C then JMP */
 /*
- * ABI 1.7: events.  EVGET reads an item of the event being handled
+ * ABI 1.7: t[k] op= v as one step under the table's lock, so updates
+ * from several CPUs at once are never lost.  A missing element counts
+ * as 0 (the counter idiom); an element or R[C] that is not a number, or
+ * a zero divisor, is a runtime error and leaves the element as it was.
+ */
+KTAP_OP(ADDT,    REG,  REG,  REG)	/* R[A][R[B]] += R[C] */
+KTAP_OP(SUBT,    REG,  REG,  REG)	/* R[A][R[B]] -= R[C] */
+KTAP_OP(MULT,    REG,  REG,  REG)	/* R[A][R[B]] *= R[C] */
+KTAP_OP(DIVT,    REG,  REG,  REG)	/* R[A][R[B]] /= R[C] */
+KTAP_OP(MODT,    REG,  REG,  REG)	/* R[A][R[B]] %= R[C] */
+KTAP_OP(BANDT,   REG,  REG,  REG)	/* R[A][R[B]] &= R[C] */
+KTAP_OP(BORT,    REG,  REG,  REG)	/* R[A][R[B]] |= R[C] */
+KTAP_OP(BXORT,   REG,  REG,  REG)	/* R[A][R[B]] ^= R[C] */
+KTAP_OP(SHLT,    REG,  REG,  REG)	/* R[A][R[B]] <<= R[C] */
+KTAP_OP(SHRT,    REG,  REG,  REG)	/* R[A][R[B]] >>= R[C] */
+/*
+ * ABI 1.8: events.  EVGET reads an item of the event being handled
  * (enum ktap_evctx in ktap.h); outside an event, items that need one
  * give nil.
  */

@@ -9,8 +9,9 @@
  * merged view is still made of whole 64-bit fields, never torn.
  *
  * Sums wrap like every other integer of the language.  Ownership is that
- * of tables: refs counts the globals and table slots holding it, and an
- * aggregation without holders is queued and freed by kp_store_reap().
+ * of tables: refs counts the globals and table slots holding it (under
+ * the pool lock), and an aggregation without holders is retired and
+ * freed by kp_store_reap().
  */
 #include "agg.h"
 
@@ -27,9 +28,7 @@ struct kp_agg *kp_agg_new(struct kp_store *st)
 	if (!a)
 		return NULL;
 	a->nslots = n;
-	a->queued = true;
-	a->dead_next = st->dead_aggs;
-	st->dead_aggs = a;
+	kp_agg_retire(st, a);
 	return a;
 }
 
@@ -47,10 +46,15 @@ u32 kp_agg_bucket(s64 v)
 	return b;
 }
 
-void kp_agg_add(struct kp_agg *a, s64 v)
+void kp_agg_add(struct kp_store *st, struct kp_agg *a, s64 v)
 {
-	u32 cpu = kp_cpu_get();
 	struct kp_agg_slot *s;
+	unsigned long flags;
+	u32 cpu;
+
+	kp_irq_save(flags);
+	cpu = kp_cpu_id();
+	kp_local_inc_return(&st->ctxs[cpu].guard);
 
 	/* nr_cpu_ids does not change while a session runs; be safe anyway. */
 	s = &a->slots[cpu < a->nslots ? cpu : 0];
@@ -61,7 +65,8 @@ void kp_agg_add(struct kp_agg *a, s64 v)
 	s->count++;
 	s->sum = (s64)((u64)s->sum + (u64)v);
 	s->hist[kp_agg_bucket(v)]++;
-	kp_cpu_put();
+	kp_local_dec(&st->ctxs[cpu].guard);
+	kp_irq_restore(flags);
 }
 
 void kp_agg_read(const struct kp_agg *a, struct kp_agg_slot *out)
@@ -85,25 +90,35 @@ void kp_agg_read(const struct kp_agg *a, struct kp_agg_slot *out)
 	}
 }
 
-void kp_agg_queue(struct kp_store *st, struct kp_agg *a)
+void kp_agg_retire(struct kp_store *st, struct kp_agg *a)
 {
-	if (a->queued)
+	if (a->queued) {
+		a->requeue = true;
 		return;
+	}
 	a->queued = true;
-	a->dead_next = st->dead_aggs;
-	st->dead_aggs = a;
+	a->dead_next = st->open.aggs;
+	st->open.aggs = a;
+	kp_store_pending_add(st, 1);
 }
 
-void kp_agg_reap(struct kp_store *st)
+int kp_agg_free_list(struct kp_store *st, struct kp_agg *list)
 {
 	struct kp_agg *a;
+	int n = 0;
 
-	while (st->dead_aggs) {
-		a = st->dead_aggs;
-		st->dead_aggs = a->dead_next;
-		a->queued = false;
-		if (a->refs)
-			continue;	/* stored again since it was queued */
+	while (list) {
+		a = list;
+		list = a->dead_next;
+		n++;
+		if (a->refs || a->requeue) {	/* stored again since */
+			a->queued = false;
+			a->requeue = false;
+			if (!a->refs)
+				kp_agg_retire(st, a);
+			continue;
+		}
 		kp_store_free(st, a, kp_agg_size(a->nslots));
 	}
+	return n;
 }

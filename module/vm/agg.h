@@ -20,20 +20,25 @@ struct kp_agg_slot {
 struct kp_agg {
 	u32 refs;		/* holders: globals and table slots */
 	u32 nslots;		/* kp_nr_cpus() when made */
-	bool queued;		/* on the store's deferred-free list */
+	bool queued;		/* in one of the store's generations */
+	bool requeue;		/* let go of again while queued */
 	struct kp_agg *dead_next;
 	struct kp_agg_slot slots[];
 };
 
 /*
- * A new empty aggregation with a slot per possible CPU, or NULL over
- * budget.  Like a new table it starts with no holder, queued for
- * freeing at the end of the invocation unless something stores it.
+ * With the pool lock held: a new empty aggregation with a slot per
+ * possible CPU, or NULL over budget.  Like a new table it starts with
+ * no holder, retired, so it is freed unless something stores it.
  */
 struct kp_agg *kp_agg_new(struct kp_store *st);
 
-/* Fold v into the running CPU's slot: no lock, no allocation. */
-void kp_agg_add(struct kp_agg *a, s64 v);
+/*
+ * Fold v into the running CPU's slot: no shared lock, no allocation;
+ * interrupts off and the CPU's guard up, so a probe firing on this CPU
+ * meanwhile is dropped rather than folding into the same slot.
+ */
+void kp_agg_add(struct kp_store *st, struct kp_agg *a, s64 v);
 
 /* All slots merged; count is never 0 once anything was folded. */
 void kp_agg_read(const struct kp_agg *a, struct kp_agg_slot *out);
@@ -41,10 +46,10 @@ void kp_agg_read(const struct kp_agg *a, struct kp_agg_slot *out);
 /* The bucket of v (see KP_AGG_NBUCKETS). */
 u32 kp_agg_bucket(s64 v);
 
-/* Ownership, as for tables (table.c): queue a with no holder left. */
-void kp_agg_queue(struct kp_store *st, struct kp_agg *a);
-/* Free the queued aggregations nothing holds any more. */
-void kp_agg_reap(struct kp_store *st);
+/* Ownership, as for tables (table.c), with the pool lock held. */
+void kp_agg_retire(struct kp_store *st, struct kp_agg *a);
+/* Free a reaped generation's list; returns how many left the list. */
+int kp_agg_free_list(struct kp_store *st, struct kp_agg *list);
 
 static inline struct kp_value kp_aggv(struct kp_agg *a)
 {

@@ -12,6 +12,7 @@
 #define KP_ARITH_H
 
 #include "port.h"
+#include "../uapi/ktap.h"
 
 static inline s64 kp_arith_add(s64 a, s64 b)
 {
@@ -64,6 +65,36 @@ static inline s64 kp_arith_shl(s64 a, s64 n)
 static inline s64 kp_arith_shr(s64 a, s64 n)
 {
 	return kp_arith_shl(a, n == S64_MIN ? 64 : -n);
+}
+
+/*
+ * The binary operator of opcode op (ADD .. SHR) on a and b; for DIV and
+ * MOD b must not be 0.
+ */
+static inline s64 kp_arith_binop(u32 op, s64 a, s64 b)
+{
+	switch (op) {
+	case KTAP_OP_ADD:
+		return kp_arith_add(a, b);
+	case KTAP_OP_SUB:
+		return kp_arith_sub(a, b);
+	case KTAP_OP_MUL:
+		return kp_arith_mul(a, b);
+	case KTAP_OP_DIV:
+		return kp_arith_div(a, b);
+	case KTAP_OP_MOD:
+		return kp_arith_mod(a, b);
+	case KTAP_OP_BAND:
+		return a & b;
+	case KTAP_OP_BOR:
+		return a | b;
+	case KTAP_OP_BXOR:
+		return a ^ b;
+	case KTAP_OP_SHL:
+		return kp_arith_shl(a, b);
+	default:
+		return kp_arith_shr(a, b);
+	}
 }
 
 #endif /* KP_ARITH_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Built-in functions.  Each takes the VM, its arguments and a slot for
- * its result; a table generated from KTAP_BUILTINS maps ids to them.
+ * Built-in functions.  Each takes the running context, its arguments
+ * and a slot for its result; a table generated from KTAP_BUILTINS maps
+ * ids to them.
  * The verifier has checked the argument count against the table in
  * uapi/ktap_builtins.h, so a built-in only checks argument types.
  */
@@ -16,29 +17,29 @@
 #include "ctx_builtins.h"
 #include "../uapi/ktap.h"
 
-typedef int (*kp_builtin_fn)(struct kp_vm *vm, const struct kp_proto *p,
+typedef int (*kp_builtin_fn)(struct kp_exec *x, const struct kp_proto *p,
 			     const u32 *pc, struct kp_value *ret,
 			     const struct kp_value *args, u32 nargs);
 
 /*
- * Send the text that o wrote to vm->line_buf as one output record.  o
+ * Send the text that o wrote to x->line_buf as one output record.  o
  * counted all of it; text longer than a record is cut and ends with
  * "...\n", which says so and starts what follows on a line of its own,
  * rather than being split where other output could come between.
  */
-static int kp_bif_emit(struct kp_vm *vm, const struct kp_fmt_out *o)
+static int kp_bif_emit(struct kp_exec *x, const struct kp_fmt_out *o)
 {
 	static const char cut[] = "...\n";
 	u32 len = (u32)o->len;
 
 	if (o->len > KTAP_RECORD_MAX) {
 		len = KTAP_RECORD_MAX;
-		memcpy(vm->line_buf + len - (sizeof(cut) - 1), cut,
+		memcpy(x->line_buf + len - (sizeof(cut) - 1), cut,
 		       sizeof(cut) - 1);
 	}
 	if (!len)
 		return 0;
-	return vm->host.emit(vm->host.ctx, KTAP_REC_OUTPUT, vm->line_buf, len);
+	return x->vm->host.emit(x->vm->host.ctx, KTAP_REC_OUTPUT, x->line_buf, len);
 }
 
 /* Append n in decimal to o. */
@@ -68,7 +69,7 @@ static void kp_bif_put_agg(struct kp_fmt_out *o, const struct kp_agg *a)
 }
 
 /* print(...): the values as text separated by tabs, then a newline. */
-static int kp_bif_PRINT(struct kp_vm *vm,
+static int kp_bif_PRINT(struct kp_exec *x,
 			const struct kp_proto *p __maybe_unused,
 			const u32 *pc __maybe_unused, struct kp_value *ret,
 			const struct kp_value *args, u32 nargs)
@@ -78,7 +79,7 @@ static int kp_bif_PRINT(struct kp_vm *vm,
 	const char *text;
 	u32 i, len;
 
-	kp_fmt_init(&o, vm->line_buf, KTAP_RECORD_MAX);
+	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
 	for (i = 0; i < nargs; i++) {
 		if (i)
 			kp_fmt_put(&o, "\t", 1);
@@ -95,11 +96,11 @@ static int kp_bif_PRINT(struct kp_vm *vm,
 	}
 	kp_fmt_put(&o, "\n", 1);
 	*ret = kp_nil();
-	return kp_bif_emit(vm, &o);
+	return kp_bif_emit(x, &o);
 }
 
 /* Format args[1..nargs) by the format args[0] into o, for fn. */
-static int kp_bif_format(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_format(struct kp_exec *x, const struct kp_proto *p,
 			 const u32 *pc, const char *fn, struct kp_fmt_out *o,
 			 const struct kp_value *args, u32 nargs)
 {
@@ -107,32 +108,32 @@ static int kp_bif_format(struct kp_vm *vm, const struct kp_proto *p,
 	char msg[128];
 
 	if (args[0].type != KP_TSTR)
-		return kp_vm_error(vm, p, pc, "%s: the format must be a string, got %s",
+		return kp_vm_error(x, p, pc, "%s: the format must be a string, got %s",
 				   fn, kp_type_name(args[0].type));
 	if (kp_fmt_format(o, args[0].s->data, args[0].s->len, args + 1,
 			  nargs - 1, &err) == KP_FMT_OK)
 		return 0;
 	kp_fmt_describe(&err, fn, msg, sizeof(msg));
-	return kp_vm_error(vm, p, pc, "%s", msg);
+	return kp_vm_error(x, p, pc, "%s", msg);
 }
 
 /*
  * printf(fmt, ...): one output record, no newline added.  Formatting
  * completes before anything is emitted, so a bad argument prints nothing.
  */
-static int kp_bif_PRINTF(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_PRINTF(struct kp_exec *x, const struct kp_proto *p,
 			 const u32 *pc, struct kp_value *ret,
 			 const struct kp_value *args, u32 nargs)
 {
 	struct kp_fmt_out o;
 	int err;
 
-	kp_fmt_init(&o, vm->line_buf, KTAP_RECORD_MAX);
-	err = kp_bif_format(vm, p, pc, "printf", &o, args, nargs);
+	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
+	err = kp_bif_format(x, p, pc, "printf", &o, args, nargs);
 	if (err)
 		return err;
 	*ret = kp_nil();
-	return kp_bif_emit(vm, &o);
+	return kp_bif_emit(x, &o);
 }
 
 /*
@@ -140,7 +141,7 @@ static int kp_bif_PRINTF(struct kp_vm *vm, const struct kp_proto *p,
  * pass measures it and reports errors, the second writes it straight
  * into a string of that size: no buffer, and no limit but --max-string.
  */
-static int kp_bif_SPRINTF(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_SPRINTF(struct kp_exec *x, const struct kp_proto *p,
 			  const u32 *pc, struct kp_value *ret,
 			  const struct kp_value *args, u32 nargs)
 {
@@ -149,19 +150,19 @@ static int kp_bif_SPRINTF(struct kp_vm *vm, const struct kp_proto *p,
 	int err;
 
 	kp_fmt_init(&o, NULL, 0);
-	err = kp_bif_format(vm, p, pc, "sprintf", &o, args, nargs);
+	err = kp_bif_format(x, p, pc, "sprintf", &o, args, nargs);
 	if (!err)
-		err = kp_str_make(vm, p, pc, "sprintf", o.len, &s);
+		err = kp_str_make(x, p, pc, "sprintf", o.len, &s);
 	if (err)
 		return err;
 	kp_fmt_init(&o, s->data, s->len);
-	kp_bif_format(vm, p, pc, "sprintf", &o, args, nargs);
+	kp_bif_format(x, p, pc, "sprintf", &o, args, nargs);
 	*ret = kp_strv(s);
 	return 0;
 }
 
 /* tostring(stack): its text, measured first, as sprintf does. */
-static int kp_bif_stack_string(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_stack_string(struct kp_exec *x, const struct kp_proto *p,
 			       const u32 *pc, struct kp_value *ret,
 			       const struct kp_str *stack)
 {
@@ -171,7 +172,7 @@ static int kp_bif_stack_string(struct kp_vm *vm, const struct kp_proto *p,
 
 	kp_fmt_init(&o, NULL, 0);
 	kp_stack_put(&o, stack, "");
-	err = kp_str_make(vm, p, pc, "tostring", o.len, &s);
+	err = kp_str_make(x, p, pc, "tostring", o.len, &s);
 	if (err)
 		return err;
 	kp_fmt_init(&o, s->data, s->len);
@@ -181,7 +182,7 @@ static int kp_bif_stack_string(struct kp_vm *vm, const struct kp_proto *p,
 }
 
 /* tostring(v): v as print shows it; a string is returned as it is. */
-static int kp_bif_TOSTRING(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_TOSTRING(struct kp_exec *x, const struct kp_proto *p,
 			   const u32 *pc, struct kp_value *ret,
 			   const struct kp_value *args, u32 nargs __maybe_unused)
 {
@@ -194,9 +195,9 @@ static int kp_bif_TOSTRING(struct kp_vm *vm, const struct kp_proto *p,
 		return 0;
 	}
 	if (args[0].type == KP_TSTACK)
-		return kp_bif_stack_string(vm, p, pc, ret, args[0].s);
+		return kp_bif_stack_string(x, p, pc, ret, args[0].s);
 	text = kp_str_text(&args[0], num, &len);
-	return kp_str_result(vm, p, pc, "tostring", text, len, ret);
+	return kp_str_result(x, p, pc, "tostring", text, len, ret);
 }
 
 /*
@@ -204,7 +205,7 @@ static int kp_bif_TOSTRING(struct kp_vm *vm, const struct kp_proto *p,
  * number in base (2..36; decimal or 0x hex when absent or nil) gives
  * that number; anything else gives nil.  A bad base is an error.
  */
-static int kp_bif_TONUMBER(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_TONUMBER(struct kp_exec *x, const struct kp_proto *p,
 			   const u32 *pc, struct kp_value *ret,
 			   const struct kp_value *args, u32 nargs)
 {
@@ -213,11 +214,11 @@ static int kp_bif_TONUMBER(struct kp_vm *vm, const struct kp_proto *p,
 
 	if (nargs > 1 && args[1].type != KP_TNIL) {
 		if (args[1].type != KP_TNUM)
-			return kp_vm_error(vm, p, pc, "tonumber: the base must be a number, got %s",
+			return kp_vm_error(x, p, pc, "tonumber: the base must be a number, got %s",
 					   kp_type_name(args[1].type));
 		base = args[1].n;
 		if (base < 2 || base > 36)
-			return kp_vm_error(vm, p, pc, "tonumber: base %lld out of range (2..36)",
+			return kp_vm_error(x, p, pc, "tonumber: base %lld out of range (2..36)",
 					   (long long)base);
 	}
 	if (v->type == KP_TNUM)
@@ -231,17 +232,17 @@ static int kp_bif_TONUMBER(struct kp_vm *vm, const struct kp_proto *p,
 }
 
 /* type(v): the name of v's type; kp_type_name() knows every type. */
-static int kp_bif_TYPE(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_TYPE(struct kp_exec *x, const struct kp_proto *p,
 		       const u32 *pc, struct kp_value *ret,
 		       const struct kp_value *args, u32 nargs __maybe_unused)
 {
 	const char *name = kp_type_name(args[0].type);
 
-	return kp_str_result(vm, p, pc, "type", name, strlen(name), ret);
+	return kp_str_result(x, p, pc, "type", name, strlen(name), ret);
 }
 
 /* len(s): the length of a string in bytes; len(t): its entry count. */
-static int kp_bif_LEN(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_LEN(struct kp_exec *x, const struct kp_proto *p,
 		      const u32 *pc, struct kp_value *ret,
 		      const struct kp_value *args, u32 nargs __maybe_unused)
 {
@@ -253,47 +254,48 @@ static int kp_bif_LEN(struct kp_vm *vm, const struct kp_proto *p,
 		*ret = kp_num(args[0].t->count);
 		return 0;
 	default:
-		return kp_vm_error(vm, p, pc, "len: expects a string or a table, got %s",
+		return kp_vm_error(x, p, pc, "len: expects a string or a table, got %s",
 				   kp_type_name(args[0].type));
 	}
 }
 
-static int kp_bif_tab_arg(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_tab_arg(struct kp_exec *x, const struct kp_proto *p,
 			  const u32 *pc, const char *fn,
 			  const struct kp_value *v)
 {
 	if (v->type == KP_TTAB)
 		return 0;
-	return kp_vm_error(vm, p, pc, "%s: expects a table, got %s", fn,
+	return kp_vm_error(x, p, pc, "%s: expects a table, got %s", fn,
 			   kp_type_name(v->type));
 }
 
 /* delete(t): remove every entry; delete(t, k): remove k. */
-static int kp_bif_DELETE(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_DELETE(struct kp_exec *x, const struct kp_proto *p,
 			 const u32 *pc, struct kp_value *ret,
 			 const struct kp_value *args, u32 nargs)
 {
 	struct kp_value nil = kp_nil();
-	int err = kp_bif_tab_arg(vm, p, pc, "delete", &args[0]);
+	int err = kp_bif_tab_arg(x, p, pc, "delete", &args[0]);
 
 	if (err)
 		return err;
 	*ret = kp_nil();
-	if (nargs == 1) {
-		kp_tab_clear(&vm->store, args[0].t);
-		return 0;
-	}
-	err = kp_tab_set(&vm->store, args[0].t, &args[1], &nil, 0);
+	if (nargs == 1)
+		err = kp_tab_clear(&x->vm->store, args[0].t);
+	else
+		err = kp_tab_set(&x->vm->store, args[0].t, &args[1], &nil, 0);
+	if (err == KP_TAB_EBUSY || err == KP_TAB_ENOMEM)
+		return kp_vm_no_memory(x, p, pc, "delete");
 	if (err == KP_TAB_ENIL)
-		return kp_vm_error(vm, p, pc, "delete: table index is nil");
+		return kp_vm_error(x, p, pc, "delete: table index is nil");
 	if (err)
-		return kp_vm_error(vm, p, pc, "delete: a %s value cannot be a table key",
+		return kp_vm_error(x, p, pc, "delete: a %s value cannot be a table key",
 				   kp_type_name(args[1].type));
 	return 0;
 }
 
 /* A size hint of table.new: a number 0..max_entries (nil: 0). */
-static int kp_bif_size_arg(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_size_arg(struct kp_exec *x, const struct kp_proto *p,
 			   const u32 *pc, const struct kp_value *args,
 			   u32 nargs, u32 i, u32 *out)
 {
@@ -301,29 +303,30 @@ static int kp_bif_size_arg(struct kp_vm *vm, const struct kp_proto *p,
 	if (i >= nargs || args[i].type == KP_TNIL)
 		return 0;
 	if (args[i].type != KP_TNUM || args[i].n < 0 ||
-	    args[i].n > vm->limits.max_entries)
-		return kp_vm_error(vm, p, pc, "table.new: size %u must be a number from 0 to %u (--max-entries)",
-				   i + 1, vm->limits.max_entries);
+	    args[i].n > x->vm->limits.max_entries)
+		return kp_vm_error(x, p, pc, "table.new: size %u must be a number from 0 to %u (--max-entries)",
+				   i + 1, x->vm->limits.max_entries);
 	*out = (u32)args[i].n;
 	return 0;
 }
 
 /* table.new([narr [, nrec]]): an empty table with room for the keys. */
-static int kp_bif_TABLE_NEW(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_TABLE_NEW(struct kp_exec *x, const struct kp_proto *p,
 			    const u32 *pc, struct kp_value *ret,
 			    const struct kp_value *args, u32 nargs)
 {
 	struct kp_tab *t;
 	u32 narr, nrec;
-	int err = kp_bif_size_arg(vm, p, pc, args, nargs, 0, &narr);
+	int err = kp_bif_size_arg(x, p, pc, args, nargs, 0, &narr);
 
 	if (!err)
-		err = kp_bif_size_arg(vm, p, pc, args, nargs, 1, &nrec);
+		err = kp_bif_size_arg(x, p, pc, args, nargs, 1, &nrec);
 	if (err)
 		return err;
-	t = kp_tab_new(&vm->store, narr, nrec, ++vm->next_table_id);
+	t = kp_tab_new(&x->vm->store, narr, nrec,
+		       kp_atomic_inc_return(&x->vm->next_table_id));
 	if (!t)
-		return kp_vm_error(vm, p, pc, "table.new: out of session memory (raise it with --max-memory)");
+		return kp_vm_no_memory(x, p, pc, "table.new");
 	*ret = kp_tabv(t);
 	return 0;
 }
@@ -334,26 +337,26 @@ static int kp_bif_TABLE_NEW(struct kp_vm *vm, const struct kp_proto *p,
  * or with cmp a sort for SORTSTEP to drive (kp_sort_start()), since a
  * built-in never calls script code itself.
  */
-static int kp_bif_SORT_PAIRS(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_SORT_PAIRS(struct kp_exec *x, const struct kp_proto *p,
 			     const u32 *pc, struct kp_value *ret,
 			     const struct kp_value *args, u32 nargs)
 {
-	int err = kp_bif_tab_arg(vm, p, pc, "sort_pairs", &args[0]);
+	int err = kp_bif_tab_arg(x, p, pc, "sort_pairs", &args[0]);
 
 	if (err)
 		return err;
 	if (nargs > 1)
-		return kp_sort_start(vm, p, pc, ret, &args[0], &args[1]);
-	return kp_sort_pairs(vm, p, pc, ret, &args[0]);
+		return kp_sort_start(x, p, pc, ret, &args[0], &args[1]);
+	return kp_sort_pairs(x, p, pc, ret, &args[0]);
 }
 
 /* The merged statistic of an aggregation argument, for fn. */
-static int kp_bif_agg_arg(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_agg_arg(struct kp_exec *x, const struct kp_proto *p,
 			  const u32 *pc, const char *fn,
 			  const struct kp_value *v, struct kp_agg_slot *m)
 {
 	if (v->type != KP_TAGG)
-		return kp_vm_error(vm, p, pc, "%s: expects an aggregation, got %s",
+		return kp_vm_error(x, p, pc, "%s: expects an aggregation, got %s",
 				   fn, kp_type_name(v->type));
 	kp_agg_read(v->agg, m);
 	return 0;
@@ -362,13 +365,13 @@ static int kp_bif_agg_arg(struct kp_vm *vm, const struct kp_proto *p,
 /* count(), sum() ... share this: which field of the merged statistic. */
 enum kp_agg_field { KP_AGG_COUNT, KP_AGG_SUM, KP_AGG_AVG, KP_AGG_MIN, KP_AGG_MAX };
 
-static int kp_bif_agg_field(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_agg_field(struct kp_exec *x, const struct kp_proto *p,
 			    const u32 *pc, const char *fn,
 			    enum kp_agg_field f, struct kp_value *ret,
 			    const struct kp_value *args)
 {
 	struct kp_agg_slot m;
-	int err = kp_bif_agg_arg(vm, p, pc, fn, &args[0], &m);
+	int err = kp_bif_agg_arg(x, p, pc, fn, &args[0], &m);
 
 	if (err)
 		return err;
@@ -393,12 +396,12 @@ static int kp_bif_agg_field(struct kp_vm *vm, const struct kp_proto *p,
 }
 
 #define KP_BIF_AGG(id, name, field)					\
-static int kp_bif_##id(struct kp_vm *vm, const struct kp_proto *p,	\
+static int kp_bif_##id(struct kp_exec *x, const struct kp_proto *p,	\
 		       const u32 *pc, struct kp_value *ret,		\
 		       const struct kp_value *args,			\
 		       u32 nargs __maybe_unused)			\
 {									\
-	return kp_bif_agg_field(vm, p, pc, name, field, ret, args);	\
+	return kp_bif_agg_field(x, p, pc, name, field, ret, args);	\
 }
 
 KP_BIF_AGG(COUNT, "count", KP_AGG_COUNT)
@@ -438,13 +441,13 @@ static u64 kp_bif_bar(s64 v, s64 top)
  * One row: label right-aligned to width, " |", the bar padded to
  * KP_HIST_BAR, " ", the count; one output record.
  */
-static int kp_bif_hist_row(struct kp_vm *vm, u32 width, const char *label,
+static int kp_bif_hist_row(struct kp_exec *x, u32 width, const char *label,
 			   u32 len, s64 n, s64 top)
 {
 	struct kp_fmt_out o;
 	u64 bar = kp_bif_bar(n, top);
 
-	kp_fmt_init(&o, vm->line_buf, KTAP_RECORD_MAX);
+	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
 	kp_bif_pad(&o, ' ', len < width ? width - len : 0);
 	kp_fmt_put(&o, label, len);
 	kp_fmt_put(&o, " |", 2);
@@ -453,21 +456,21 @@ static int kp_bif_hist_row(struct kp_vm *vm, u32 width, const char *label,
 	kp_fmt_put(&o, " ", 1);
 	kp_bif_put_num(&o, n);
 	kp_fmt_put(&o, "\n", 1);
-	return kp_bif_emit(vm, &o);
+	return kp_bif_emit(x, &o);
 }
 
 /* The header: "value" right-aligned to width, the title, "count". */
-static int kp_bif_hist_header(struct kp_vm *vm, u32 width)
+static int kp_bif_hist_header(struct kp_exec *x, u32 width)
 {
 	static const char title[] =
 		" ------------- Distribution ------------- count\n";
 	struct kp_fmt_out o;
 
-	kp_fmt_init(&o, vm->line_buf, KTAP_RECORD_MAX);
+	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
 	kp_bif_pad(&o, ' ', width - 5);
 	kp_fmt_put(&o, "value", 5);
 	kp_fmt_put(&o, title, sizeof(title) - 1);
-	return kp_bif_emit(vm, &o);
+	return kp_bif_emit(x, &o);
 }
 
 #define KP_HIST_AGG_WIDTH	16	/* DTrace's quantize value column */
@@ -479,7 +482,7 @@ static int kp_bif_hist_header(struct kp_vm *vm, u32 width)
  * bucket holds (1, 2, 4 ...); the bucket of values <= 0 shows "<= 0".
  * The bars are scaled to the total count, as quantize does.
  */
-static int kp_bif_hist_agg(struct kp_vm *vm, const struct kp_agg *a)
+static int kp_bif_hist_agg(struct kp_exec *x, const struct kp_agg *a)
 {
 	char num[KP_FMT_NUM_MAX];
 	struct kp_agg_slot m;
@@ -498,14 +501,14 @@ static int kp_bif_hist_agg(struct kp_vm *vm, const struct kp_agg *a)
 		return 0;
 	lo = lo ? lo - 1 : 0;
 	hi = hi + 1 < KP_AGG_NBUCKETS ? hi + 1 : hi;
-	err = kp_bif_hist_header(vm, KP_HIST_AGG_WIDTH);
+	err = kp_bif_hist_header(x, KP_HIST_AGG_WIDTH);
 	for (b = lo; b <= hi && !err; b++) {
 		if (b == 0)
-			err = kp_bif_hist_row(vm, KP_HIST_AGG_WIDTH, "<= 0", 4,
+			err = kp_bif_hist_row(x, KP_HIST_AGG_WIDTH, "<= 0", 4,
 					      m.hist[0], m.count);
 		else {
 			len = kp_fmt_decimal(num, (s64)(1ULL << (b - 1)));
-			err = kp_bif_hist_row(vm, KP_HIST_AGG_WIDTH, num, len,
+			err = kp_bif_hist_row(x, KP_HIST_AGG_WIDTH, num, len,
 					      m.hist[b], m.count);
 		}
 	}
@@ -517,14 +520,14 @@ static int kp_bif_hist_agg(struct kp_vm *vm, const struct kp_agg *a)
  * row, which then has no label (a backtrace is too wide for the key
  * column and reads best as a block).
  */
-static int kp_bif_hist_stack(struct kp_vm *vm, const struct kp_str *stack)
+static int kp_bif_hist_stack(struct kp_exec *x, const struct kp_str *stack)
 {
 	struct kp_fmt_out o;
 
-	kp_fmt_init(&o, vm->line_buf, KTAP_RECORD_MAX);
+	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
 	kp_stack_put(&o, stack, "    ");
 	kp_fmt_put(&o, "\n", 1);
-	return kp_bif_emit(vm, &o);
+	return kp_bif_emit(x, &o);
 }
 
 /*
@@ -532,7 +535,7 @@ static int kp_bif_hist_stack(struct kp_vm *vm, const struct kp_str *stack)
  * first (ties by key, as sort_pairs orders them), bars scaled to the
  * largest value.  Every value must be a number.
  */
-static int kp_bif_hist_tab(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_hist_tab(struct kp_exec *x, const struct kp_proto *p,
 			   const u32 *pc, const struct kp_value *args,
 			   u32 nargs)
 {
@@ -545,29 +548,31 @@ static int kp_bif_hist_tab(struct kp_vm *vm, const struct kp_proto *p,
 
 	if (nargs > 1 && args[1].type != KP_TNIL) {
 		if (args[1].type != KP_TNUM || args[1].n < 0)
-			return kp_vm_error(vm, p, pc, "print_hist: the count must be a number >= 0, got %s",
+			return kp_vm_error(x, p, pc, "print_hist: the count must be a number >= 0, got %s",
 					   kp_type_name(args[1].type));
 		n = args[1].n;
 	}
-	while (kp_tab_next(args[0].t, &pos, &k, &v)) {
+	while (kp_tab_next(&x->vm->store, args[0].t, &pos, &k, &v) > 0) {
 		if (v.type != KP_TNUM)
-			return kp_vm_error(vm, p, pc, "print_hist: expects a table of numbers, found a %s value",
+			return kp_vm_error(x, p, pc, "print_hist: expects a table of numbers, found a %s value",
 					   kp_type_name(v.type));
 	}
-	err = kp_sort_pairs(vm, p, pc, &keys, &args[0]);
+	err = kp_sort_pairs(x, p, pc, &keys, &args[0]);
 	if (err)
 		return err;
-	err = kp_bif_hist_header(vm, KP_HIST_TAB_WIDTH);
+	err = kp_bif_hist_header(x, KP_HIST_TAB_WIDTH);
 	for (i = 1; i <= n && !err; i++) {
 		idx = kp_num(i);
-		if (kp_tab_get(keys.t, &idx, &k) || k.type == KP_TNIL)
+		if (kp_tab_get(&x->vm->store, keys.t, &idx, &k) ||
+		    k.type == KP_TNIL)
 			break;
-		if (kp_tab_get(args[0].t, &k, &v) || v.type != KP_TNUM)
+		if (kp_tab_get(&x->vm->store, args[0].t, &k, &v) ||
+		    v.type != KP_TNUM)
 			continue;
 		if (i == 1)
 			top = v.n;
 		if (k.type == KP_TSTACK) {
-			err = kp_bif_hist_stack(vm, k.s);
+			err = kp_bif_hist_stack(x, k.s);
 			len = 0;
 			text = "";
 		} else {
@@ -575,23 +580,23 @@ static int kp_bif_hist_tab(struct kp_vm *vm, const struct kp_proto *p,
 		}
 		if (err)
 			break;
-		err = kp_bif_hist_row(vm, KP_HIST_TAB_WIDTH, text, len, v.n,
+		err = kp_bif_hist_row(x, KP_HIST_TAB_WIDTH, text, len, v.n,
 				      top);
 	}
 	return err;
 }
 
 /* print_hist(agg) or print_hist(t [, n]): see the two above. */
-static int kp_bif_PRINT_HIST(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_bif_PRINT_HIST(struct kp_exec *x, const struct kp_proto *p,
 			     const u32 *pc, struct kp_value *ret,
 			     const struct kp_value *args, u32 nargs)
 {
 	*ret = kp_nil();
 	if (args[0].type == KP_TAGG)
-		return kp_bif_hist_agg(vm, args[0].agg);
+		return kp_bif_hist_agg(x, args[0].agg);
 	if (args[0].type == KP_TTAB)
-		return kp_bif_hist_tab(vm, p, pc, args, nargs);
-	return kp_vm_error(vm, p, pc, "print_hist: expects an aggregation or a table, got %s",
+		return kp_bif_hist_tab(x, p, pc, args, nargs);
+	return kp_vm_error(x, p, pc, "print_hist: expects an aggregation or a table, got %s",
 			   kp_type_name(args[0].type));
 }
 
@@ -599,15 +604,15 @@ static int kp_bif_PRINT_HIST(struct kp_vm *vm, const struct kp_proto *p,
  * exit(): ask the host to stop tracing.  The invocation runs on to its
  * end; the host runs trace_end once the events are quiet.
  */
-static int kp_bif_EXIT(struct kp_vm *vm,
+static int kp_bif_EXIT(struct kp_exec *x,
 		       const struct kp_proto *p __maybe_unused,
 		       const u32 *pc __maybe_unused, struct kp_value *ret,
 		       const struct kp_value *args __maybe_unused,
 		       u32 nargs __maybe_unused)
 {
 	*ret = kp_nil();
-	if (vm->host.stop)
-		vm->host.stop(vm->host.ctx);
+	if (x->vm->host.stop)
+		x->vm->host.stop(x->vm->host.ctx);
 	return 0;
 }
 
@@ -617,9 +622,9 @@ static const kp_builtin_fn kp_builtins[KTAP_BIF__COUNT] = {
 #include "../uapi/ktap_builtins.h"
 };
 
-int kp_builtin_call(struct kp_vm *vm, const struct kp_proto *p,
+int kp_builtin_call(struct kp_exec *x, const struct kp_proto *p,
 		    const u32 *pc, u32 id, struct kp_value *ret,
 		    const struct kp_value *args, u32 nargs)
 {
-	return kp_builtins[id](vm, p, pc, ret, args, nargs);
+	return kp_builtins[id](x, p, pc, ret, args, nargs);
 }

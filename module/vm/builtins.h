@@ -12,7 +12,7 @@
  * Call built-in id with args[0..nargs); the verifier proved id valid and
  * nargs within its arity.  The result goes to *ret.
  */
-int kp_builtin_call(struct kp_vm *vm, const struct kp_proto *p,
+int kp_builtin_call(struct kp_exec *x, const struct kp_proto *p,
 		    const u32 *pc, u32 id, struct kp_value *ret,
 		    const struct kp_value *args, u32 nargs);
 

@@ -11,12 +11,12 @@
 #include "str.h"
 
 /* An address argument, for fn: a number, else a runtime error. */
-static int kp_ctx_addr(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_ctx_addr(struct kp_exec *x, const struct kp_proto *p,
 		       const u32 *pc, const char *fn,
 		       const struct kp_value *v, u64 *addr)
 {
 	if (v->type != KP_TNUM)
-		return kp_vm_error(vm, p, pc, "%s: the address must be a number, got %s",
+		return kp_vm_error(x, p, pc, "%s: the address must be a number, got %s",
 				   fn, kp_type_name(v->type));
 	*addr = (u64)v->n;
 	return 0;
@@ -27,7 +27,7 @@ static int kp_ctx_addr(struct kp_vm *vm, const struct kp_proto *p,
  * nil; what says what it counts in the message, and hint (or "") how
  * to raise max.
  */
-static int kp_ctx_count(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_ctx_count(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, const char *fn, const char *what,
 			const char *hint, const struct kp_value *args,
 			u32 nargs, u32 i, u32 def, u32 max, u32 *out)
@@ -36,42 +36,42 @@ static int kp_ctx_count(struct kp_vm *vm, const struct kp_proto *p,
 	if (i >= nargs || args[i].type == KP_TNIL)
 		return 0;
 	if (args[i].type != KP_TNUM)
-		return kp_vm_error(vm, p, pc, "%s: the %s must be a number, got %s",
+		return kp_vm_error(x, p, pc, "%s: the %s must be a number, got %s",
 				   fn, what, kp_type_name(args[i].type));
 	if (args[i].n < 1 || args[i].n > max)
-		return kp_vm_error(vm, p, pc, "%s: the %s must be from 1 to %u%s, got %lld",
+		return kp_vm_error(x, p, pc, "%s: the %s must be from 1 to %u%s, got %lld",
 				   fn, what, max, hint, (long long)args[i].n);
 	*out = (u32)args[i].n;
 	return 0;
 }
 
 /* stack([depth]) and ustack([depth]): innermost frame first. */
-static int kp_ctx_stack(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_ctx_stack(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, const char *fn, bool user,
 			struct kp_value *ret, const struct kp_value *args,
 			u32 nargs)
 {
 	u32 depth;
-	int err = kp_ctx_count(vm, p, pc, fn, "depth", "", args, nargs, 0,
+	int err = kp_ctx_count(x, p, pc, fn, "depth", "", args, nargs, 0,
 			       KP_STACK_DEFAULT_DEPTH, KP_STACK_MAX_DEPTH,
 			       &depth);
 
 	if (err)
 		return err;
-	return kp_stack_capture(vm, p, pc, fn, user, depth, ret);
+	return kp_stack_capture(x, p, pc, fn, user, depth, ret);
 }
 
-int kp_bif_STACK(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_bif_STACK(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		 struct kp_value *ret, const struct kp_value *args, u32 nargs)
 {
-	return kp_ctx_stack(vm, p, pc, "stack", false, ret, args, nargs);
+	return kp_ctx_stack(x, p, pc, "stack", false, ret, args, nargs);
 }
 
 /* ustack([depth]): raw user addresses; names are issue 5's (ELF). */
-int kp_bif_USTACK(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_bif_USTACK(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		  struct kp_value *ret, const struct kp_value *args, u32 nargs)
 {
-	return kp_ctx_stack(vm, p, pc, "ustack", true, ret, args, nargs);
+	return kp_ctx_stack(x, p, pc, "ustack", true, ret, args, nargs);
 }
 
 /*
@@ -116,7 +116,7 @@ static bool kp_ctx_strlen(bool user, u64 addr, u32 max, u32 *len)
  * maxlen costs no scratch; a string that changes in between is read
  * as it is then (the NUL is the VM's own).
  */
-static int kp_ctx_string(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_ctx_string(struct kp_exec *x, const struct kp_proto *p,
 			 const u32 *pc, const char *fn, bool user,
 			 struct kp_value *ret, const struct kp_value *args,
 			 u32 nargs)
@@ -124,19 +124,19 @@ static int kp_ctx_string(struct kp_vm *vm, const struct kp_proto *p,
 	struct kp_str *s;
 	u32 max, len;
 	u64 addr = 0;
-	int err = kp_ctx_addr(vm, p, pc, fn, &args[0], &addr);
+	int err = kp_ctx_addr(x, p, pc, fn, &args[0], &addr);
 
 	if (!err)
-		err = kp_ctx_count(vm, p, pc, fn, "maximum length",
+		err = kp_ctx_count(x, p, pc, fn, "maximum length",
 				   " (raise it with --max-string)", args, nargs,
-				   1, vm->limits.max_string,
-				   vm->limits.max_string, &max);
+				   1, x->vm->limits.max_string,
+				   x->vm->limits.max_string, &max);
 	if (err)
 		return err;
 	*ret = kp_nil();
 	if (!kp_ctx_strlen(user, addr, max, &len))
 		return 0;
-	err = kp_str_make(vm, p, pc, fn, len, &s);
+	err = kp_str_make(x, p, pc, fn, len, &s);
 	if (err)
 		return err;
 	if (len && !kp_host_read(user, s->data, addr, len))
@@ -146,32 +146,32 @@ static int kp_ctx_string(struct kp_vm *vm, const struct kp_proto *p,
 	return 0;
 }
 
-int kp_bif_USER_STRING(struct kp_vm *vm, const struct kp_proto *p,
+int kp_bif_USER_STRING(struct kp_exec *x, const struct kp_proto *p,
 		       const u32 *pc, struct kp_value *ret,
 		       const struct kp_value *args, u32 nargs)
 {
-	return kp_ctx_string(vm, p, pc, "user_string", true, ret, args, nargs);
+	return kp_ctx_string(x, p, pc, "user_string", true, ret, args, nargs);
 }
 
-int kp_bif_KERNEL_STRING(struct kp_vm *vm, const struct kp_proto *p,
+int kp_bif_KERNEL_STRING(struct kp_exec *x, const struct kp_proto *p,
 			 const u32 *pc, struct kp_value *ret,
 			 const struct kp_value *args, u32 nargs)
 {
-	return kp_ctx_string(vm, p, pc, "kernel_string", false, ret, args,
+	return kp_ctx_string(x, p, pc, "kernel_string", false, ret, args,
 			     nargs);
 }
 
 #define KP_CTX_SYM_MAX	128	/* bytes of a symbol name we return */
 
 /* ksym(addr): the name of the kernel symbol covering addr, or nil. */
-static int kp_ctx_ksym(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_ctx_ksym(struct kp_exec *x, const struct kp_proto *p,
 		       const u32 *pc, const char *fn, struct kp_value *ret,
 		       const struct kp_value *args)
 {
 	char name[KP_CTX_SYM_MAX];
 	u64 addr = 0;
 	u32 len;
-	int err = kp_ctx_addr(vm, p, pc, fn, &args[0], &addr);
+	int err = kp_ctx_addr(x, p, pc, fn, &args[0], &addr);
 
 	if (err)
 		return err;
@@ -181,27 +181,27 @@ static int kp_ctx_ksym(struct kp_vm *vm, const struct kp_proto *p,
 		return 0;
 	if (len >= sizeof(name))
 		len = sizeof(name) - 1;
-	return kp_str_result(vm, p, pc, fn, name, len, ret);
+	return kp_str_result(x, p, pc, fn, name, len, ret);
 }
 
-int kp_bif_KSYM(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_bif_KSYM(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		struct kp_value *ret, const struct kp_value *args,
 		u32 nargs __maybe_unused)
 {
-	return kp_ctx_ksym(vm, p, pc, "ksym", ret, args);
+	return kp_ctx_ksym(x, p, pc, "ksym", ret, args);
 }
 
 /* ipof(addr): ktap 0.4's name for ksym. */
-int kp_bif_IPOF(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_bif_IPOF(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		struct kp_value *ret, const struct kp_value *args,
 		u32 nargs __maybe_unused)
 {
-	return kp_ctx_ksym(vm, p, pc, "ipof", ret, args);
+	return kp_ctx_ksym(x, p, pc, "ipof", ret, args);
 }
 
 /* The built-ins without arguments that return one fact. */
 #define KP_CTX_FACT(id, expr)						\
-int kp_bif_##id(struct kp_vm *vm __maybe_unused,			\
+int kp_bif_##id(struct kp_exec *x __maybe_unused,			\
 		const struct kp_proto *p __maybe_unused,		\
 		const u32 *pc __maybe_unused, struct kp_value *ret,	\
 		const struct kp_value *args __maybe_unused,		\
@@ -220,21 +220,21 @@ KP_CTX_FACT(GETTIMEOFDAY_S, kp_num((s64)(kp_host_time_ns(true) / 1000000000)))
 KP_CTX_FACT(KTIME_NS, kp_num((s64)kp_host_time_ns(false)))
 KP_CTX_FACT(NUM_CPUS, kp_num(kp_host_online_cpus()))
 
-int kp_bif_ARCH(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_bif_ARCH(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		struct kp_value *ret, const struct kp_value *args __maybe_unused,
 		u32 nargs __maybe_unused)
 {
 	const char *text = kp_host_arch();
 
-	return kp_str_result(vm, p, pc, "arch", text, strlen(text), ret);
+	return kp_str_result(x, p, pc, "arch", text, strlen(text), ret);
 }
 
-int kp_bif_KERNEL_V(struct kp_vm *vm, const struct kp_proto *p,
+int kp_bif_KERNEL_V(struct kp_exec *x, const struct kp_proto *p,
 		    const u32 *pc, struct kp_value *ret,
 		    const struct kp_value *args __maybe_unused,
 		    u32 nargs __maybe_unused)
 {
 	const char *text = kp_host_release();
 
-	return kp_str_result(vm, p, pc, "kernel_v", text, strlen(text), ret);
+	return kp_str_result(x, p, pc, "kernel_v", text, strlen(text), ret);
 }

@@ -9,7 +9,7 @@
 #include "builtins.h"
 
 #define KP_CTX_BUILTIN(id)						\
-int kp_bif_##id(struct kp_vm *vm, const struct kp_proto *p,		\
+int kp_bif_##id(struct kp_exec *x, const struct kp_proto *p,		\
 		const u32 *pc, struct kp_value *ret,			\
 		const struct kp_value *args, u32 nargs)
 

@@ -9,7 +9,7 @@
  * division by zero, limits).
  *
  * A script call never recurses in C (the kernel stack is 16 KiB): CALL
- * saves the caller's proto, pc and frame in vm->frames and switches the
+ * saves the caller's proto, pc and frame in x->frames and switches the
  * dispatch loop's state to the callee; RET switches back.  So one budget
  * of instructions covers the whole invocation, calls included.
  */
@@ -28,13 +28,13 @@
 #define __annotate_jump_table
 #endif
 
-static int kp_arith_error(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_arith_error(struct kp_exec *x, const struct kp_proto *p,
 			  const u32 *pc, const struct kp_value *b,
 			  const struct kp_value *c)
 {
 	const struct kp_value *bad = b->type != KP_TNUM ? b : c;
 
-	return kp_vm_error(vm, p, pc, "attempt to perform arithmetic on a %s value",
+	return kp_vm_error(x, p, pc, "attempt to perform arithmetic on a %s value",
 			   kp_type_name(bad->type));
 }
 
@@ -81,7 +81,7 @@ static int kp_compare(const struct kp_value *b, const struct kp_value *c)
 	return b->s->len < c->s->len ? -1 : b->s->len > c->s->len;
 }
 
-static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+static int kp_concat(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		     struct kp_value *a, const struct kp_value *b,
 		     const struct kp_value *c)
 {
@@ -91,19 +91,19 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	struct kp_str *s;
 
 	if (b->type != KP_TSTR && b->type != KP_TNUM)
-		return kp_vm_error(vm, p, pc, "attempt to concatenate a %s value",
+		return kp_vm_error(x, p, pc, "attempt to concatenate a %s value",
 				   kp_type_name(b->type));
 	if (c->type != KP_TSTR && c->type != KP_TNUM)
-		return kp_vm_error(vm, p, pc, "attempt to concatenate a %s value",
+		return kp_vm_error(x, p, pc, "attempt to concatenate a %s value",
 				   kp_type_name(c->type));
 	tb = kp_str_text(b, nb, &lb);
 	tc = kp_str_text(c, nc, &lc);
-	if ((u64)lb + lc > vm->limits.max_string)
-		return kp_vm_error(vm, p, pc, "string longer than %u bytes (raise it with --max-string)",
-				   vm->limits.max_string);
-	s = kp_scratch_alloc(&vm->scratch, sizeof(*s) + lb + lc + 1);
+	if ((u64)lb + lc > x->vm->limits.max_string)
+		return kp_vm_error(x, p, pc, "string longer than %u bytes (raise it with --max-string)",
+				   x->vm->limits.max_string);
+	s = kp_scratch_alloc(&x->scratch, sizeof(*s) + lb + lc + 1);
 	if (!s)
-		return kp_vm_error(vm, p, pc, "out of session memory (raise it with --max-memory)");
+		return kp_vm_no_memory(x, p, pc, NULL);
 	memcpy(s->data, tb, lb);
 	memcpy(s->data + lb, tc, lc);
 	s->len = lb + lc;
@@ -113,34 +113,39 @@ static int kp_concat(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 }
 
 /* The runtime error for a failed table operation (table.h's codes). */
-static int kp_tab_error(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_tab_error(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, int err, const struct kp_value *key)
 {
 	switch (err) {
 	case KP_TAB_ENIL:
-		return kp_vm_error(vm, p, pc, "table index is nil");
+		return kp_vm_error(x, p, pc, "table index is nil");
 	case KP_TAB_EKEY:
-		return kp_vm_error(vm, p, pc, "a %s value cannot be a table key",
+		return kp_vm_error(x, p, pc, "a %s value cannot be a table key",
 				   kp_type_name(key->type));
 	case KP_TAB_EVAL:
-		return kp_vm_error(vm, p, pc, "a sort in progress cannot be stored");
+		return kp_vm_error(x, p, pc, "a sort in progress cannot be stored");
 	case KP_TAB_EFULL:
-		return kp_vm_error(vm, p, pc, "table entries limit exceeded (%u); raise it with --max-entries",
-				   vm->limits.max_entries);
+		return kp_vm_error(x, p, pc, "table entries limit exceeded (%u); raise it with --max-entries",
+				   x->vm->limits.max_entries);
+	case KP_TAB_EAGG:
+		return kp_vm_error(x, p, pc, "attempt to aggregate into a %s value (<<< needs an aggregation or nil)",
+				   kp_type_name(key->type));
+	case KP_TAB_EBUSY:
+		return KP_EXEC_DROP;
 	default:
-		return kp_vm_error(vm, p, pc, "out of session memory (raise it with --max-memory)");
+		return kp_vm_no_memory(x, p, pc, NULL);
 	}
 }
 
-static int kp_index_error(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_index_error(struct kp_exec *x, const struct kp_proto *p,
 			  const u32 *pc, const struct kp_value *t)
 {
-	return kp_vm_error(vm, p, pc, "attempt to index a %s value",
+	return kp_vm_error(x, p, pc, "attempt to index a %s value",
 			   kp_type_name(t->type));
 }
 
 /* R[A] := t[key]; a missing key gives nil, or 0 for the counter idiom. */
-static int kp_get_table(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_get_table(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, struct kp_value *a,
 			const struct kp_value *t, const struct kp_value *key,
 			bool zero)
@@ -149,117 +154,111 @@ static int kp_get_table(struct kp_vm *vm, const struct kp_proto *p,
 	int err;
 
 	if (t->type != KP_TTAB)
-		return kp_index_error(vm, p, pc, t);
-	err = kp_tab_get(t->t, key, &v);
+		return kp_index_error(x, p, pc, t);
+	err = kp_tab_get(&x->vm->store, t->t, key, &v);
 	if (err)
-		return kp_tab_error(vm, p, pc, err, key);
+		return kp_tab_error(x, p, pc, err, key);
 	*a = (zero && v.type == KP_TNIL) ? kp_num(0) : v;
 	return 0;
 }
 
-static int kp_set_table(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_set_table(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, const struct kp_value *t,
 			const struct kp_value *key, const struct kp_value *val)
 {
 	int err;
 
 	if (t->type != KP_TTAB)
-		return kp_index_error(vm, p, pc, t);
-	err = kp_tab_set(&vm->store, t->t, key, val, vm->limits.max_entries);
-	return err ? kp_tab_error(vm, p, pc, err, key) : 0;
+		return kp_index_error(x, p, pc, t);
+	err = kp_tab_set(&x->vm->store, t->t, key, val, x->vm->limits.max_entries);
+	return err ? kp_tab_error(x, p, pc, err, key) : 0;
 }
 
 /* G[i] := v: the global now holds v, and lets go of what it held. */
-static int kp_set_global(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_set_global(struct kp_exec *x, const struct kp_proto *p,
 			 const u32 *pc, u32 i, const struct kp_value *val)
 {
-	struct kp_value v = *val;
+	int err = kp_vm_set_global(x->vm, i, val);
 
-	if (v.type == KP_TSORT)
-		return kp_tab_error(vm, p, pc, KP_TAB_EVAL, val);
-	if (!kp_value_hold(&vm->store, &v))
-		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, val);
-	kp_value_release(&vm->store, &vm->globals[i]);
-	vm->globals[i] = v;
-	return 0;
+	return err ? kp_tab_error(x, p, pc, err, val) : 0;
 }
 
 /* A new table; tables are numbered in creation order for print. */
-static int kp_new_table(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_new_table(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, struct kp_value *a, u32 narr, u32 nrec)
 {
-	struct kp_tab *t = kp_tab_new(&vm->store, narr, nrec,
-				      ++vm->next_table_id);
+	struct kp_tab *t = kp_tab_new(&x->vm->store, narr, nrec,
+				      kp_atomic_inc_return(&x->vm->next_table_id));
 
 	if (!t)
-		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, a);
+		return kp_tab_error(x, p, pc, KP_TAB_ENOMEM, a);
 	*a = kp_tabv(t);
 	return 0;
 }
 
-/*
- * `<<<`: fold the number v into the aggregation in *cur (a table slot
- * read as cur, or a global).  When cur is nil a new aggregation is made
- * and stored by store(); anything else there is an error.
- */
-static int kp_agg_fold(struct kp_vm *vm, const struct kp_proto *p,
-		       const u32 *pc, const struct kp_value *cur,
-		       const struct kp_value *v, struct kp_agg **made)
+/* ADDT .. SHRT: t[key] op= v in one step; op is ADD .. SHR. */
+static int kp_arith_table(struct kp_exec *x, const struct kp_proto *p,
+			  const u32 *pc, const struct kp_value *t,
+			  const struct kp_value *key, const struct kp_value *v,
+			  u32 op)
 {
-	struct kp_agg *a;
-
-	*made = NULL;
-	if (v->type != KP_TNUM)
-		return kp_vm_error(vm, p, pc, "attempt to aggregate a %s value (<<< takes numbers)",
-				   kp_type_name(v->type));
-	if (cur->type == KP_TAGG) {
-		kp_agg_add(cur->agg, v->n);
-		return 0;
-	}
-	if (cur->type != KP_TNIL)
-		return kp_vm_error(vm, p, pc, "attempt to aggregate into a %s value (<<< needs an aggregation or nil)",
-				   kp_type_name(cur->type));
-	a = kp_agg_new(&vm->store);
-	if (!a)
-		return kp_tab_error(vm, p, pc, KP_TAB_ENOMEM, v);
-	kp_agg_add(a, v->n);
-	*made = a;
-	return 0;
-}
-
-/* AGGT: t[key] <<< v. */
-static int kp_agg_table(struct kp_vm *vm, const struct kp_proto *p,
-			const u32 *pc, const struct kp_value *t,
-			const struct kp_value *key, const struct kp_value *v)
-{
-	struct kp_value cur, nv;
-	struct kp_agg *made;
+	struct kp_value bad;
 	int err;
 
 	if (t->type != KP_TTAB)
-		return kp_index_error(vm, p, pc, t);
-	err = kp_tab_get(t->t, key, &cur);
+		return kp_index_error(x, p, pc, t);
+	err = kp_tab_arith(&x->vm->store, t->t, key, op, v,
+			   x->vm->limits.max_entries, &bad, NULL);
+	if (err == KP_TAB_EARITH)
+		return kp_arith_error(x, p, pc, &bad, &bad);
+	if (err == KP_TAB_EDIV0)
+		return kp_vm_error(x, p, pc, "divide by zero");
+	return err ? kp_tab_error(x, p, pc, err, key) : 0;
+}
+
+/* `<<<` takes numbers. */
+static int kp_agg_value(struct kp_exec *x, const struct kp_proto *p,
+			const u32 *pc, const struct kp_value *v)
+{
+	if (v->type == KP_TNUM)
+		return 0;
+	return kp_vm_error(x, p, pc, "attempt to aggregate a %s value (<<< takes numbers)",
+			   kp_type_name(v->type));
+}
+
+/* AGGT: t[key] <<< v, in one step under the table's lock. */
+static int kp_agg_table(struct kp_exec *x, const struct kp_proto *p,
+			const u32 *pc, const struct kp_value *t,
+			const struct kp_value *key, const struct kp_value *v)
+{
+	struct kp_value bad;
+	int err;
+
+	if (t->type != KP_TTAB)
+		return kp_index_error(x, p, pc, t);
+	err = kp_agg_value(x, p, pc, v);
 	if (err)
-		return kp_tab_error(vm, p, pc, err, key);
-	err = kp_agg_fold(vm, p, pc, &cur, v, &made);
-	if (err || !made)
 		return err;
-	nv = kp_aggv(made);
-	return kp_set_table(vm, p, pc, t, key, &nv);
+	err = kp_tab_agg(&x->vm->store, t->t, key, v->n,
+			 x->vm->limits.max_entries, &bad);
+	if (err == KP_TAB_EAGG)
+		return kp_tab_error(x, p, pc, err, &bad);
+	return err ? kp_tab_error(x, p, pc, err, key) : 0;
 }
 
 /* AGGG: G[i] <<< v. */
-static int kp_agg_global(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_agg_global(struct kp_exec *x, const struct kp_proto *p,
 			 const u32 *pc, u32 i, const struct kp_value *v)
 {
-	struct kp_value nv;
-	struct kp_agg *made;
-	int err = kp_agg_fold(vm, p, pc, &vm->globals[i], v, &made);
+	struct kp_value bad;
+	int err = kp_agg_value(x, p, pc, v);
 
-	if (err || !made)
+	if (err)
 		return err;
-	nv = kp_aggv(made);
-	return kp_set_global(vm, p, pc, i, &nv);
+	err = kp_vm_agg_global(x->vm, i, v->n, &bad);
+	if (err == KP_TAB_EAGG)
+		return kp_tab_error(x, p, pc, err, &bad);
+	return err ? kp_tab_error(x, p, pc, err, v) : 0;
 }
 
 /*
@@ -269,13 +268,13 @@ static int kp_agg_global(struct kp_vm *vm, const struct kp_proto *p,
  * Returns 1 when the three are done, 0 when they are to run one by one
  * (another shape, or operands whose errors those report), or the error.
  */
-static int kp_counter(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_counter(struct kp_exec *x, const struct kp_proto *p,
 		      const u32 *pc, u32 insn, struct kp_value *regs,
 		      const struct kp_value *k)
 {
 	u32 a = KTAP_INSN_A(insn), b = KTAP_INSN_B(insn), c = KTAP_INSN_C(insn);
 	u32 op, set;
-	const struct kp_value *x;
+	const struct kp_value *n;
 	s64 sum;
 	int err;
 
@@ -292,44 +291,46 @@ static int kp_counter(struct kp_vm *vm, const struct kp_proto *p,
 	switch (KTAP_INSN_OP(op)) {
 	case KTAP_OP_ADD:
 	case KTAP_OP_SUB:
-		x = &regs[KTAP_INSN_C(op)];
-		if (KTAP_INSN_C(op) == a || x->type != KP_TNUM)
+		n = &regs[KTAP_INSN_C(op)];
+		if (KTAP_INSN_C(op) == a || n->type != KP_TNUM)
 			return 0;
 		break;
 	case KTAP_OP_ADDK:
 	case KTAP_OP_SUBK:
-		x = &k[KTAP_INSN_C(op)];	/* an integer, as verified */
+		n = &k[KTAP_INSN_C(op)];	/* an integer, as verified */
 		break;
 	default:
 		return 0;
 	}
-	/* a - x is a + -x in wrapping arithmetic */
-	err = kp_tab_add(&vm->store, regs[b].t, &regs[c],
+	/* a - n is a + -n in wrapping arithmetic */
+	err = kp_tab_add(&x->vm->store, regs[b].t, &regs[c],
 			 KTAP_INSN_OP(op) == KTAP_OP_ADD ||
-			 KTAP_INSN_OP(op) == KTAP_OP_ADDK ? x->n :
-			 kp_arith_neg(x->n), vm->limits.max_entries, &sum);
+			 KTAP_INSN_OP(op) == KTAP_OP_ADDK ? n->n :
+			 kp_arith_neg(n->n), x->vm->limits.max_entries, &sum);
 	if (err == 1 || err == KP_TAB_ENIL || err == KP_TAB_EKEY)
 		return 0;	/* GETT0 or ADD says what is wrong */
 	if (err)
-		return kp_tab_error(vm, p, pc + 2, err, &regs[c]);
+		return kp_tab_error(x, p, pc + 2, err, &regs[c]);
 	regs[a] = kp_num(sum);
 	return 1;
 }
 
 /* TFORLOOP: 1 after loading the next entry into f[2], f[3]; 0 at the end. */
-static int kp_tab_step(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_tab_step(struct kp_exec *x, const struct kp_proto *p,
 		       const u32 *pc, struct kp_value *f)
 {
 	u32 pos;
+	int ret;
 
 	if (f[0].type != KP_TTAB)
-		return kp_vm_error(vm, p, pc, "pairs: expects a table, got %s",
+		return kp_vm_error(x, p, pc, "pairs: expects a table, got %s",
 				   kp_type_name(f[0].type));
 	if (f[1].type != KP_TNUM || f[1].n < 0 || f[1].n > U32_MAX)
-		return kp_vm_error(vm, p, pc, "TFORLOOP: bad position");
+		return kp_vm_error(x, p, pc, "TFORLOOP: bad position");
 	pos = (u32)f[1].n;
-	if (!kp_tab_next(f[0].t, &pos, &f[2], &f[3]))
-		return 0;
+	ret = kp_tab_next(&x->vm->store, f[0].t, &pos, &f[2], &f[3]);
+	if (ret <= 0)
+		return ret ? KP_EXEC_DROP : 0;
 	f[1] = kp_num(pos);
 	return 1;
 }
@@ -356,7 +357,7 @@ static void kp_frame_init(struct kp_value *base, u32 nargs,
  * until the index passes `last` would wrap around near the ends of the
  * number range and never stop.
  */
-static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_for_prep(struct kp_exec *x, const struct kp_proto *p,
 		       const u32 *pc, struct kp_value *f)
 {
 	static const char *const what[3] = { "initial value", "limit", "step" };
@@ -366,13 +367,13 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 
 	for (i = 0; i < 3; i++)
 		if (f[i].type != KP_TNUM)
-			return kp_vm_error(vm, p, pc, "'for' %s must be a number, not a %s",
+			return kp_vm_error(x, p, pc, "'for' %s must be a number, not a %s",
 					   what[i], kp_type_name(f[i].type));
 	first = f[0].n;
 	last = f[1].n;
 	step = f[2].n;
 	if (step == 0)
-		return kp_vm_error(vm, p, pc, "'for' step is zero");
+		return kp_vm_error(x, p, pc, "'for' step is zero");
 	if (step > 0 ? first > last : first < last)
 		return 1;
 	if (step > 0)
@@ -393,7 +394,7 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 	do {								\
 		const struct kp_value *b = &RB, *c = &RC;		\
 		if (unlikely(b->type != KP_TNUM || c->type != KP_TNUM)) { \
-			ret = kp_arith_error(vm, p, pc, b, c);		\
+			ret = kp_arith_error(x, p, pc, b, c);		\
 			goto out;					\
 		}							\
 		RA = kp_num(expr);					\
@@ -402,17 +403,24 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 #define KP_DIVISION(fn)							\
 	do {								\
 		if (RB.type == KP_TNUM && RC.type == KP_TNUM && RC.n == 0) { \
-			ret = kp_vm_error(vm, p, pc, "divide by zero");	\
+			ret = kp_vm_error(x, p, pc, "divide by zero");	\
 			goto out;					\
 		}							\
 		KP_ARITH(fn(b->n, c->n));				\
+	} while (0)
+
+#define KP_ARITH_TABLE(op)						\
+	do {								\
+		ret = kp_arith_table(x, p, pc, &RA, &RB, &RC, KTAP_OP_##op); \
+		if (ret)						\
+			goto out;					\
 	} while (0)
 
 #define KP_ORDER(test)							\
 	do {								\
 		int r = kp_compare(&RB, &RC);				\
 		if (unlikely(r == -2)) {				\
-			ret = kp_vm_error(vm, p, pc, "attempt to compare %s with %s", \
+			ret = kp_vm_error(x, p, pc, "attempt to compare %s with %s", \
 					  kp_type_name(RB.type),	\
 					  kp_type_name(RC.type));	\
 			goto out;					\
@@ -428,7 +436,7 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 	do {								\
 		const struct kp_value *b = &RB;				\
 		if (unlikely(b->type != KP_TNUM)) {			\
-			ret = kp_arith_error(vm, p, pc, b, b);		\
+			ret = kp_arith_error(x, p, pc, b, b);		\
 			goto out;					\
 		}							\
 		RA = kp_num(fn(b->n, k[KTAP_INSN_C(insn)].n));		\
@@ -447,16 +455,16 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 	} while (0)
 
 /* A fused order test x OP y; numbers take the fast path. */
-#define KP_TORDER(x, y, OP)						\
+#define KP_TORDER(lhs, rhs, OP)						\
 	do {								\
-		const struct kp_value *l = (x), *r = (y);		\
+		const struct kp_value *l = (lhs), *r = (rhs);		\
 		bool t;							\
 		if (likely(l->type == KP_TNUM && r->type == KP_TNUM)) {	\
 			t = l->n OP r->n;				\
 		} else {						\
 			int c = kp_compare(l, r);			\
 			if (unlikely(c == -2)) {			\
-				ret = kp_vm_error(vm, p, pc, "attempt to compare %s with %s", \
+				ret = kp_vm_error(x, p, pc, "attempt to compare %s with %s", \
 						  kp_type_name(l->type), \
 						  kp_type_name(r->type)); \
 				goto out;				\
@@ -467,9 +475,9 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
 	} while (0)
 
 /* A fused equality test; numbers take the fast path. */
-#define KP_TEQUAL(x, y)							\
+#define KP_TEQUAL(lhs, rhs)						\
 	do {								\
-		const struct kp_value *l = (x), *r = (y);		\
+		const struct kp_value *l = (lhs), *r = (rhs);		\
 		KP_BRANCH(l->type == KP_TNUM && r->type == KP_TNUM ?	\
 			  l->n == r->n : kp_equal(l, r));		\
 	} while (0)
@@ -507,9 +515,9 @@ static int kp_for_prep(struct kp_vm *vm, const struct kp_proto *p,
  * value stack.  pc always points at the instruction after the one being
  * executed, which is what jumps are relative to and what kp_vm_error()
  * uses to find the source line.  p, k, pc and regs describe the function
- * running now; depth counts the calls below it in vm->frames.
+ * running now; depth counts the calls below it in x->frames.
  */
-int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
+int kp_interp(struct kp_exec *x, const struct kp_proto *p)
 {
 #ifndef KP_INTERP_SWITCH
 	/* Indexed by opcode: the include file lists them in that order. */
@@ -518,14 +526,14 @@ int kp_interp(struct kp_vm *vm, const struct kp_proto *p)
 #include "../uapi/ktap_opcodes.h"
 	};
 #endif
-	struct kp_value *regs = vm->stack;
+	struct kp_value *regs = x->stack;
 	struct kp_value *k = p->consts;
-	struct kp_value *globals = vm->globals;
 	const u32 *pc = p->code;
 	/* max_insns instructions run; fetching one more is the error */
-	u64 left = vm->limits.max_insns + 1;
+	u64 left = x->vm->limits.max_insns + 1;
 	u32 slice = left < KP_YIELD_INTERVAL ? (u32)left : KP_YIELD_INTERVAL;
-	struct kp_value result, *loop, *global;
+	int (*yield)(void *ctx) = x->probe ? NULL : x->vm->host.yield;
+	struct kp_value result, *loop;
 	struct kp_frame *frame;
 	u32 depth = 0;
 	u32 insn;
@@ -541,7 +549,7 @@ dispatch:
 #define KTAP_OP(name, a, b, c) do { case KTAP_OP_##name: goto op_##name; } while (0);
 #include "../uapi/ktap_opcodes.h"
 	default:	/* the verifier lets no other opcode through */
-		ret = kp_vm_error(vm, p, pc, "unknown opcode %u",
+		ret = kp_vm_error(x, p, pc, "unknown opcode %u",
 				  KTAP_INSN_OP(insn));
 		goto out;
 	}
@@ -562,16 +570,11 @@ op_LOADB:
 	RA = kp_bool(KTAP_INSN_B(insn) != 0);
 	KP_NEXT();
 op_GETG:
-	RA = globals[KTAP_INSN_BX(insn)];
+	RA = kp_vm_get_global(x->vm, KTAP_INSN_BX(insn));
 	KP_NEXT();
 op_SETG:
-	/* nil, booleans and numbers own nothing: no hold, no release. */
-	global = &globals[KTAP_INSN_BX(insn)];
-	if (likely(RA.type < KP_TSTR && global->type < KP_TSTR)) {
-		*global = RA;
-		KP_NEXT();
-	}
-	ret = kp_set_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
+	/* Under the globals' lock: another CPU may write it too. */
+	ret = kp_set_global(x, p, pc, KTAP_INSN_BX(insn), &RA);
 	if (ret)
 		goto out;
 	KP_NEXT();
@@ -606,7 +609,7 @@ op_SHR:
 	KP_ARITH(kp_arith_shr(b->n, c->n));
 	KP_NEXT();
 op_CONCAT:
-	ret = kp_concat(vm, p, pc, &RA, &RB, &RC);
+	ret = kp_concat(x, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
@@ -624,14 +627,14 @@ op_LE:
 	KP_NEXT();
 op_NEG:
 	if (unlikely(RB.type != KP_TNUM)) {
-		ret = kp_arith_error(vm, p, pc, &RB, &RB);
+		ret = kp_arith_error(x, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num(kp_arith_neg(RB.n));
 	KP_NEXT();
 op_BNOT:
 	if (unlikely(RB.type != KP_TNUM)) {
-		ret = kp_arith_error(vm, p, pc, &RB, &RB);
+		ret = kp_arith_error(x, p, pc, &RB, &RB);
 		goto out;
 	}
 	RA = kp_num(~RB.n);
@@ -651,7 +654,7 @@ op_JMPT:
 		pc += KTAP_INSN_SBX(insn);
 	KP_NEXT();
 op_CALLB:
-	ret = kp_builtin_call(vm, p, pc, KTAP_INSN_B(insn), &RA,
+	ret = kp_builtin_call(x, p, pc, KTAP_INSN_B(insn), &RA,
 			      &regs[KTAP_INSN_A(insn) + 1], KTAP_INSN_C(insn));
 	if (ret)
 		goto out;
@@ -660,19 +663,19 @@ op_RET:
 	result = kp_nil();
 	goto leave;
 op_FUNC:
-	RA = kp_funcv(&vm->chunk.protos[KTAP_INSN_BX(insn)]);
+	RA = kp_funcv(&x->vm->chunk.protos[KTAP_INSN_BX(insn)]);
 	KP_NEXT();
 op_CALL:
 	if (unlikely(RA.type != KP_TFUNC)) {
-		ret = kp_vm_error(vm, p, pc, "attempt to call a %s value",
+		ret = kp_vm_error(x, p, pc, "attempt to call a %s value",
 				  kp_type_name(RA.type));
 		goto out;
 	}
 	/* The second test cannot fail (see kp_vm_alloc_stack()); cheap insurance. */
-	if (unlikely(depth == vm->limits.max_depth ||
-		     &RA + 1 + RA.fn->nregs > vm->stack_end))
+	if (unlikely(depth == x->vm->limits.max_depth ||
+		     &RA + 1 + RA.fn->nregs > x->stack_end))
 		goto stack_overflow;
-	frame = &vm->frames[depth++];
+	frame = &x->frames[depth++];
 	frame->proto = p;
 	frame->pc = pc;
 	frame->regs = regs;
@@ -686,7 +689,7 @@ op_RET1:
 	result = RA;
 	goto leave;
 op_FORPREP:
-	ret = kp_for_prep(vm, p, pc, &RA);
+	ret = kp_for_prep(x, p, pc, &RA);
 	if (ret < 0)
 		goto out;
 	if (ret)
@@ -701,7 +704,7 @@ op_FORLOOP:
 	loop = &RA;
 	if (unlikely(loop[0].type != KP_TNUM || loop[1].type != KP_TNUM ||
 		     loop[2].type != KP_TNUM)) {
-		ret = kp_vm_error(vm, p, pc, "FORLOOP without FORPREP");
+		ret = kp_vm_error(x, p, pc, "FORLOOP without FORPREP");
 		goto out;
 	}
 	if (loop[1].n) {
@@ -712,21 +715,21 @@ op_FORLOOP:
 	}
 	KP_NEXT();
 op_NEWTAB:
-	ret = kp_new_table(vm, p, pc, &RA, KTAP_INSN_B(insn), KTAP_INSN_C(insn));
+	ret = kp_new_table(x, p, pc, &RA, KTAP_INSN_B(insn), KTAP_INSN_C(insn));
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_GETT:
-	if (likely(RB.type == KP_TTAB) && kp_tab_get_fast(RB.t, &RC, &RA))
+	if (likely(RB.type == KP_TTAB) && kp_tab_get_fast(&x->vm->store, RB.t, &RC, &RA))
 		KP_NEXT();
-	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, false);
+	ret = kp_get_table(x, p, pc, &RA, &RB, &RC, false);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_GETT0:
 	/* the counter idiom counts as its three instructions */
 	if (likely(slice > 2)) {
-		ret = kp_counter(vm, p, pc, insn, regs, k);
+		ret = kp_counter(x, p, pc, insn, regs, k);
 		if (ret < 0)
 			goto out;
 		if (ret) {
@@ -736,25 +739,26 @@ op_GETT0:
 			KP_NEXT();
 		}
 	}
-	if (likely(RB.type == KP_TTAB) && kp_tab_get_fast(RB.t, &RC, &RA)) {
+	if (likely(RB.type == KP_TTAB) && kp_tab_get_fast(&x->vm->store, RB.t, &RC, &RA)) {
 		if (RA.type == KP_TNIL)
 			RA = kp_num(0);
 		KP_NEXT();
 	}
-	ret = kp_get_table(vm, p, pc, &RA, &RB, &RC, true);
+	ret = kp_get_table(x, p, pc, &RA, &RB, &RC, true);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_SETT:
 	if (likely(RA.type == KP_TTAB) &&
-	    kp_tab_set_fast(RA.t, &RB, &RC, vm->limits.max_entries))
+	    kp_tab_set_fast(&x->vm->store, RA.t, &RB, &RC,
+			    x->vm->limits.max_entries))
 		KP_NEXT();
-	ret = kp_set_table(vm, p, pc, &RA, &RB, &RC);
+	ret = kp_set_table(x, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_TFORLOOP:
-	ret = kp_tab_step(vm, p, pc, &RA);
+	ret = kp_tab_step(x, p, pc, &RA);
 	if (ret < 0)
 		goto out;
 	if (ret)
@@ -762,7 +766,7 @@ op_TFORLOOP:
 	ret = 0;
 	KP_NEXT();
 op_SORTSTEP:
-	ret = kp_sort_step(vm, p, pc, &RA);
+	ret = kp_sort_step(x, p, pc, &RA);
 	if (ret < 0)
 		goto out;
 	if (ret)
@@ -770,12 +774,12 @@ op_SORTSTEP:
 	ret = 0;
 	KP_NEXT();
 op_AGGT:
-	ret = kp_agg_table(vm, p, pc, &RA, &RB, &RC);
+	ret = kp_agg_table(x, p, pc, &RA, &RB, &RC);
 	if (ret)
 		goto out;
 	KP_NEXT();
 op_AGGG:
-	ret = kp_agg_global(vm, p, pc, KTAP_INSN_BX(insn), &RA);
+	ret = kp_agg_global(x, p, pc, KTAP_INSN_BX(insn), &RA);
 	if (ret)
 		goto out;
 	KP_NEXT();
@@ -819,12 +823,42 @@ op_TGTK:
 op_TGEK:
 	KP_TORDER(&k[KTAP_INSN_B(insn)], &RA, <=);
 	KP_NEXT();
+op_ADDT:
+	KP_ARITH_TABLE(ADD);
+	KP_NEXT();
+op_SUBT:
+	KP_ARITH_TABLE(SUB);
+	KP_NEXT();
+op_MULT:
+	KP_ARITH_TABLE(MUL);
+	KP_NEXT();
+op_DIVT:
+	KP_ARITH_TABLE(DIV);
+	KP_NEXT();
+op_MODT:
+	KP_ARITH_TABLE(MOD);
+	KP_NEXT();
+op_BANDT:
+	KP_ARITH_TABLE(BAND);
+	KP_NEXT();
+op_BORT:
+	KP_ARITH_TABLE(BOR);
+	KP_NEXT();
+op_BXORT:
+	KP_ARITH_TABLE(BXOR);
+	KP_NEXT();
+op_SHLT:
+	KP_ARITH_TABLE(SHL);
+	KP_NEXT();
+op_SHRT:
+	KP_ARITH_TABLE(SHR);
+	KP_NEXT();
 refill:
 	/* The slice is spent: the limit, the host's turn, the next slice. */
 	if (!left)
 		goto insn_limit;
-	if (vm->host.yield) {
-		ret = vm->host.yield(vm->host.ctx);
+	if (yield) {	/* NULL in probe context */
+		ret = yield(x->vm->host.ctx);
 		if (ret)
 			goto out;
 	}
@@ -834,15 +868,15 @@ refill:
 	KP_DISPATCH();
 op_EVGET:
 	RA = kp_nil();
-	if (vm->host.event_get)
-		vm->host.event_get(vm, KTAP_INSN_B(insn), KTAP_INSN_C(insn),
-				   &RA);
+	if (x->vm->host.event_get)
+		x->vm->host.event_get(x, KTAP_INSN_B(insn), KTAP_INSN_C(insn),
+				      &RA);
 	KP_NEXT();
 leave:
 	/* A return: to the caller's frame, or out of the invocation. */
 	if (!depth)
 		goto out;
-	frame = &vm->frames[--depth];
+	frame = &x->frames[--depth];
 	regs[-1] = result;	/* the caller's CALL register */
 	p = frame->proto;
 	pc = frame->pc;
@@ -850,12 +884,17 @@ leave:
 	k = p->consts;
 	KP_NEXT();
 stack_overflow:
-	ret = kp_vm_error(vm, p, pc, "stack overflow (more than %u nested calls); raise the limit with --max-depth",
-			  vm->limits.max_depth);
+	ret = kp_vm_error(x, p, pc, "stack overflow (more than %u nested calls); raise the limit with --max-depth",
+			  x->vm->limits.max_depth);
 	goto out;
 insn_limit:
-	ret = kp_vm_error(vm, p, pc, "instruction limit exceeded (%llu); raise it with --max-insns",
-			  (unsigned long long)vm->limits.max_insns);
+	ret = kp_vm_error(x, p, pc, "instruction limit exceeded (%llu); raise it with --max-insns",
+			  (unsigned long long)x->vm->limits.max_insns);
 out:
+	if (unlikely(ret == KP_EXEC_RETRY)) {	/* the pool grew: again */
+		ret = 0;
+		pc--;
+		KP_NEXT();
+	}
 	return ret;
 }

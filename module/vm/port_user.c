@@ -23,6 +23,11 @@
 #include <unistd.h>
 #include "port.h"
 
+/* The CPUs of the user-space host (port.h): threads that run probes. */
+u32 kp_port_ncpus = 1;
+__thread u32 kp_port_cpu;
+__thread bool kp_port_nmi;
+
 struct uvm_sym {
 	u64 addr;
 	u32 size;

@@ -111,12 +111,12 @@ static struct kp_sort_entry *kp_sort_run(struct kp_sort_entry *e,
 }
 
 /* The keys of sorted[0..n) as entries 1..n of a new table. */
-static int kp_sort_keys(struct kp_vm *vm, const struct kp_proto *p,
+static int kp_sort_keys(struct kp_exec *x, const struct kp_proto *p,
 			const u32 *pc, struct kp_value *ret,
 			const struct kp_sort_entry *sorted, u32 n)
 {
-	struct kp_tab *keys = kp_tab_new(&vm->store, n, 0,
-					 ++vm->next_table_id);
+	struct kp_tab *keys = kp_tab_new(&x->vm->store, n, 0,
+			kp_atomic_inc_return(&x->vm->next_table_id));
 	struct kp_value idx;
 	u32 i;
 
@@ -124,29 +124,30 @@ static int kp_sort_keys(struct kp_vm *vm, const struct kp_proto *p,
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		idx = kp_num((s64)i + 1);
-		if (kp_tab_set(&vm->store, keys, &idx, &sorted[i].key, U32_MAX))
+		if (kp_tab_set(&x->vm->store, keys, &idx, &sorted[i].key, U32_MAX))
 			goto nomem;
 	}
 	*ret = kp_tabv(keys);
 	return 0;
 nomem:
-	return kp_vm_error(vm, p, pc, "sort_pairs: out of session memory (raise it with --max-memory)");
+	return kp_vm_no_memory(x, p, pc, "sort_pairs");
 }
 
-int kp_sort_pairs(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_sort_pairs(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		  struct kp_value *ret, const struct kp_value *t)
 {
 	struct kp_sort_entry *e, *tmp;
 	u32 n = t->t->count, i = 0, pos = 0;
 	size_t size = sizeof(*e) * ((size_t)n + 1);
 
-	e = kp_scratch_alloc(&vm->scratch, size);
-	tmp = kp_scratch_alloc(&vm->scratch, size);
+	e = kp_scratch_alloc(&x->scratch, size);
+	tmp = kp_scratch_alloc(&x->scratch, size);
 	if (!e || !tmp)
-		return kp_vm_error(vm, p, pc, "sort_pairs: out of session memory (raise it with --max-memory)");
-	while (i < n && kp_tab_next(t->t, &pos, &e[i].key, &e[i].val))
+		return kp_vm_no_memory(x, p, pc, "sort_pairs");
+	while (i < n &&
+	       kp_tab_next(&x->vm->store, t->t, &pos, &e[i].key, &e[i].val) > 0)
 		i++;
-	return kp_sort_keys(vm, p, pc, ret,
+	return kp_sort_keys(x, p, pc, ret,
 			    kp_sort_run(e, tmp, i, kp_sort_before), i);
 }
 
@@ -188,7 +189,7 @@ static bool kp_sorter_next(struct kp_sorter *s)
 	return true;
 }
 
-int kp_sort_start(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_sort_start(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		  struct kp_value *ret, const struct kp_value *t,
 		  const struct kp_value *cmp)
 {
@@ -197,16 +198,17 @@ int kp_sort_start(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	struct kp_sorter *s;
 
 	if (cmp->type != KP_TFUNC)
-		return kp_vm_error(vm, p, pc, "sort_pairs: the compare function must be a function, got %s",
+		return kp_vm_error(x, p, pc, "sort_pairs: the compare function must be a function, got %s",
 				   kp_type_name(cmp->type));
-	s = kp_scratch_alloc(&vm->scratch, sizeof(*s));
+	s = kp_scratch_alloc(&x->scratch, sizeof(*s));
 	if (s) {
-		s->src = kp_scratch_alloc(&vm->scratch, size);
-		s->dst = kp_scratch_alloc(&vm->scratch, size);
+		s->src = kp_scratch_alloc(&x->scratch, size);
+		s->dst = kp_scratch_alloc(&x->scratch, size);
 	}
 	if (!s || !s->src || !s->dst)
-		return kp_vm_error(vm, p, pc, "sort_pairs: out of session memory (raise it with --max-memory)");
-	while (i < n && kp_tab_next(t->t, &pos, &s->src[i].key, &s->src[i].val))
+		return kp_vm_no_memory(x, p, pc, "sort_pairs");
+	while (i < n && kp_tab_next(&x->vm->store, t->t, &pos,
+				    &s->src[i].key, &s->src[i].val) > 0)
 		i++;
 	/* By key first, so that the stable sort leaves ties in key order. */
 	if (kp_sort_run(s->src, s->dst, i, kp_sort_key_before) != s->src)
@@ -220,13 +222,13 @@ int kp_sort_start(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 	return 0;
 }
 
-int kp_sort_step(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_sort_step(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		 struct kp_value *f)
 {
 	struct kp_sorter *s;
 
 	if (f[0].type != KP_TSORT)
-		return kp_vm_error(vm, p, pc, "SORTSTEP without sort_pairs");
+		return kp_vm_error(x, p, pc, "SORTSTEP without sort_pairs");
 	s = f[0].sort;
 	if (s->waiting) {
 		s->waiting = false;
@@ -249,7 +251,7 @@ int kp_sort_step(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 		s->dst[s->k++] = s->i < s->mid ? s->src[s->i++]
 					       : s->src[s->j++];
 	}
-	if (kp_sort_keys(vm, p, pc, &f[0], s->src, s->n))
+	if (kp_sort_keys(x, p, pc, &f[0], s->src, s->n))
 		return -EINVAL;
 	return 1;
 }

@@ -9,13 +9,13 @@
 #include "stack.h"
 #include "str.h"
 
-int kp_stack_capture(struct kp_vm *vm, const struct kp_proto *p,
+int kp_stack_capture(struct kp_exec *x, const struct kp_proto *p,
 		     const u32 *pc, const char *fn, bool user, u32 depth,
 		     struct kp_value *ret)
 {
 	struct kp_str *s;
 	u32 n;
-	int err = kp_str_make(vm, p, pc, fn, (u64)depth * sizeof(u64), &s);
+	int err = kp_str_make(x, p, pc, fn, (u64)depth * sizeof(u64), &s);
 
 	if (err)
 		return err;

@@ -24,7 +24,7 @@ static inline u32 kp_stack_depth(const struct kp_str *s)
  * stack value in *ret; a runtime error (returned) for fn when the
  * scratch is full.
  */
-int kp_stack_capture(struct kp_vm *vm, const struct kp_proto *p,
+int kp_stack_capture(struct kp_exec *x, const struct kp_proto *p,
 		     const u32 *pc, const char *fn, bool user, u32 depth,
 		     struct kp_value *ret);
 

@@ -23,37 +23,39 @@ struct kp_str *kp_str_new(struct kp_heap *heap, const char *data, u32 len)
 {
 	struct kp_str *s = kp_str_alloc(heap, len);
 
-	if (s)
+	/* Hashed now: a constant is shared by every CPU (table.h). */
+	if (s) {
 		memcpy(s->data, data, len);
+		kp_str_hash(s);
+	}
 	return s;
 }
 
-int kp_str_make(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_str_make(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		const char *fn, u64 len, struct kp_str **out)
 {
 	struct kp_str *s;
 
-	if (len > vm->limits.max_string)
-		return kp_vm_error(vm, p, pc, "%s: string longer than %u bytes (raise it with --max-string)",
-				   fn, vm->limits.max_string);
-	s = kp_scratch_alloc(&vm->scratch, sizeof(*s) + (size_t)len + 1);
+	if (len > x->vm->limits.max_string)
+		return kp_vm_error(x, p, pc, "%s: string longer than %u bytes (raise it with --max-string)",
+				   fn, x->vm->limits.max_string);
+	s = kp_scratch_alloc(&x->scratch, sizeof(*s) + (size_t)len + 1);
 	if (s) {
 		s->len = (u32)len;
 		s->home = KP_STR_SCRATCH;
 	}
 	if (!s)
-		return kp_vm_error(vm, p, pc, "%s: out of session memory (raise it with --max-memory)",
-				   fn);
+		return kp_vm_no_memory(x, p, pc, fn);
 	*out = s;
 	return 0;
 }
 
-int kp_str_result(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_str_result(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		  const char *fn, const char *text, u32 len,
 		  struct kp_value *ret)
 {
 	struct kp_str *s = NULL;
-	int err = kp_str_make(vm, p, pc, fn, len, &s);
+	int err = kp_str_make(x, p, pc, fn, len, &s);
 
 	if (err)
 		return err;

@@ -20,11 +20,11 @@ struct kp_str *kp_str_alloc(struct kp_heap *heap, u32 len);
  * runtime error naming fn and the option; returns it (the caller returns
  * it at once) and leaves *out alone.
  */
-int kp_str_make(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_str_make(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		const char *fn, u64 len, struct kp_str **out);
 
 /* *ret := a new temporary string of text[0..len), for fn; as above. */
-int kp_str_result(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_str_result(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		  const char *fn, const char *text, u32 len,
 		  struct kp_value *ret);
 

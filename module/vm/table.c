@@ -21,16 +21,20 @@
  * Ownership (module/vm/README.md, "Memory"): a stored string is copied
  * into the store and owned by its slot; a stored table counts its
  * holders in refs.  A string or table a slot lets go of may still sit
- * in a register of the running invocation, so it is queued, not freed,
- * and kp_store_reap() frees the queue when the invocation ends.
- * Registers borrow and count nothing.  A table whose refs fall to 0
- * releases what it holds when reaped; tables in a reference cycle keep
- * each other alive until the session ends (there is no cycle collector).
+ * in a register of an invocation running here or on another CPU, so it
+ * is retired into the store's open generation, not freed, and
+ * kp_store_reap() frees it once no running invocation can still see it
+ * (store.c, "Epochs").  Registers borrow and count nothing.  A table
+ * whose refs fall to 0 releases what it holds when reaped; tables in a
+ * reference cycle keep each other alive until the session ends (there
+ * is no cycle collector).
  *
- * Every operation takes the table's lock.  Today only one CPU runs the
- * VM at a time, but probe handlers on every CPU will share tables, and
- * the lock is the contract that makes "+= on one key loses no update"
- * hold then; it costs an uncontended atomic now.
+ * Concurrency: probe handlers on every CPU share tables.  Every
+ * operation takes the table's lock, and the pool lock inside it when it
+ * allocates or lets go of something; refs and the queued flags change
+ * only under the pool lock, so a reap sees them settled.  A table
+ * stored again after it was retired, and let go of again, is marked
+ * requeue and goes round another generation: its last release counts.
  */
 #include "table.h"
 #include "agg.h"
@@ -52,7 +56,6 @@ u32 kp_str_hash(struct kp_str *s)
 		return s->hash;
 	for (i = 0; i < s->len; i++)
 		h = (h ^ (u8)s->data[i]) * 16777619U;
-	/* Two CPUs may race here; both store the same value. */
 	s->hash = h;
 	s->hashed = 1;
 	return h;
@@ -170,34 +173,52 @@ static u32 kp_tab_hash_size(u32 n)
 	return size;
 }
 
+/* Pool lock held: t has no holder left; free it once nobody can see it. */
+static void kp_tab_retire(struct kp_store *st, struct kp_tab *t)
+{
+	if (t->queued) {
+		t->requeue = true;
+		return;
+	}
+	t->queued = true;
+	t->dead_next = st->open.tabs;
+	st->open.tabs = t;
+	kp_store_pending_add(st, 1);
+}
+
 struct kp_tab *kp_tab_new(struct kp_store *st, u32 narr, u32 nrec, u32 id)
 {
-	struct kp_tab *t = kp_store_alloc(st, sizeof(*t));
+	unsigned long flags;
+	struct kp_tab *t;
 
-	if (!t)
+	if (!kp_lock(st, &st->lock, &flags))
 		return NULL;
-	kp_lock_init(&t->lock);
-	if (!kp_tab_alloc_parts(st, t, narr, kp_tab_hash_size(nrec))) {
+	t = kp_store_alloc(st, sizeof(*t));
+	if (t && !kp_tab_alloc_parts(st, t, narr, kp_tab_hash_size(nrec))) {
 		kp_store_free(st, t, sizeof(*t));
-		return NULL;
+		t = NULL;
 	}
-	t->id = id;
-	t->queued = true;
-	t->dead_next = st->dead_tabs;
-	st->dead_tabs = t;
+	if (t) {
+		kp_lock_init(&t->lock);
+		t->id = id;
+		kp_tab_retire(st, t);
+	}
+	kp_unlock(st, &st->lock, flags);
 	return t;
 }
 
-int kp_tab_get(struct kp_tab *t, const struct kp_value *key,
-	       struct kp_value *out)
+int kp_tab_get(struct kp_store *st, struct kp_tab *t,
+	       const struct kp_value *key, struct kp_value *out)
 {
 	struct kp_value *slot;
 	struct kp_tab_node *n;
+	unsigned long flags;
 	int err = kp_key_check(key);
 
 	if (err)
 		return err;
-	kp_lock(&t->lock);
+	if (!kp_lock(st, &t->lock, &flags))
+		return KP_TAB_EBUSY;
 	slot = kp_tab_arr_slot(t, key);
 	if (slot) {
 		*out = *slot;
@@ -205,7 +226,7 @@ int kp_tab_get(struct kp_tab *t, const struct kp_value *key,
 		n = kp_tab_find(t, key);
 		*out = n ? n->val : kp_nil();
 	}
-	kp_unlock(&t->lock);
+	kp_unlock(st, &t->lock, flags);
 	return 0;
 }
 
@@ -382,10 +403,44 @@ static int kp_tab_set_locked(struct kp_store *st, struct kp_tab *t,
 	return 0;
 }
 
+/*
+ * Whether t[key] := val needs the pool: anything but overwriting a live
+ * value, or filling an array slot, with neither value owning anything.
+ */
+static bool kp_tab_set_needs_pool(struct kp_tab *t, const struct kp_value *key,
+				  const struct kp_value *val)
+{
+	struct kp_value *slot = kp_tab_arr_slot(t, key);
+	struct kp_tab_node *n = slot ? NULL : kp_tab_find(t, key);
+	struct kp_value *cur = slot ? slot : n ? &n->val : NULL;
+
+	if (kp_value_owns(val) || (cur && kp_value_owns(cur)))
+		return true;
+	return !slot && (!cur || cur->type == KP_TNIL || val->type == KP_TNIL);
+}
+
+/* t's lock held: t[key] := val, with the pool lock when it is needed. */
+static int kp_tab_set_pooled(struct kp_store *st, struct kp_tab *t,
+			     const struct kp_value *key,
+			     const struct kp_value *val, u32 max_entries)
+{
+	unsigned long flags;
+	int err;
+
+	if (!kp_tab_set_needs_pool(t, key, val))
+		return kp_tab_set_locked(st, t, key, val, max_entries);
+	if (!kp_lock(st, &st->lock, &flags))
+		return KP_TAB_EBUSY;
+	err = kp_tab_set_locked(st, t, key, val, max_entries);
+	kp_unlock(st, &st->lock, flags);
+	return err;
+}
+
 int kp_tab_set(struct kp_store *st, struct kp_tab *t,
 	       const struct kp_value *key, const struct kp_value *val,
 	       u32 max_entries)
 {
+	unsigned long flags;
 	int err = kp_key_check(key);
 
 	if (err)
@@ -393,9 +448,10 @@ int kp_tab_set(struct kp_store *st, struct kp_tab *t,
 	/* A sort in progress lives in scratch: nothing may keep it. */
 	if (val->type == KP_TSORT)
 		return KP_TAB_EVAL;
-	kp_lock(&t->lock);
-	err = kp_tab_set_locked(st, t, key, val, max_entries);
-	kp_unlock(&t->lock);
+	if (!kp_lock(st, &t->lock, &flags))
+		return KP_TAB_EBUSY;
+	err = kp_tab_set_pooled(st, t, key, val, max_entries);
+	kp_unlock(st, &t->lock, flags);
 	return err;
 }
 
@@ -403,30 +459,11 @@ int kp_tab_set(struct kp_store *st, struct kp_tab *t,
 int kp_tab_add(struct kp_store *st, struct kp_tab *t,
 	       const struct kp_value *key, s64 n, u32 max_entries, s64 *sum)
 {
-	struct kp_value *slot, v;
-	struct kp_tab_node *node;
-	int err = kp_key_check(key);
+	struct kp_value v = kp_num(n), bad;
+	int err = kp_tab_arith(st, t, key, KTAP_OP_ADD, &v, max_entries, &bad,
+			       sum);
 
-	if (err)
-		return err;
-	kp_lock(&t->lock);
-	slot = kp_tab_arr_slot(t, key);
-	node = slot ? NULL : kp_tab_find(t, key);
-	if (node)
-		slot = &node->val;
-	if (slot && slot->type == KP_TNUM) {
-		/* a number owns nothing: updated in place */
-		slot->n = kp_arith_add(slot->n, n);
-		*sum = slot->n;
-	} else if (!slot || slot->type == KP_TNIL) {
-		v = kp_num(n);
-		err = kp_tab_set_locked(st, t, key, &v, max_entries);
-		*sum = n;
-	} else {
-		err = 1;
-	}
-	kp_unlock(&t->lock);
-	return err;
+	return err == KP_TAB_EARITH ? 1 : err;
 }
 
 static void kp_tab_drop_parts(struct kp_store *st, struct kp_tab *t)
@@ -449,20 +486,110 @@ static void kp_tab_drop_parts(struct kp_store *st, struct kp_tab *t)
 	t->count = 0;
 }
 
-void kp_tab_clear(struct kp_store *st, struct kp_tab *t)
+/* t's lock held: the slot holding key's value, or NULL. */
+static struct kp_value *kp_tab_lookup(struct kp_tab *t,
+				      const struct kp_value *key)
 {
-	kp_lock(&t->lock);
-	kp_tab_drop_parts(st, t);
-	kp_unlock(&t->lock);
+	struct kp_value *slot = kp_tab_arr_slot(t, key);
+	struct kp_tab_node *node;
+
+	if (slot)
+		return slot;
+	node = kp_tab_find(t, key);
+	return node ? &node->val : NULL;
 }
 
-bool kp_tab_next(struct kp_tab *t, u32 *pos, struct kp_value *key,
-		 struct kp_value *val)
+int kp_tab_agg(struct kp_store *st, struct kp_tab *t,
+	       const struct kp_value *key, s64 n, u32 max_entries,
+	       struct kp_value *bad)
 {
+	unsigned long flags, pflags;
+	struct kp_value cur = kp_nil(), nv, *slot;
+	int err = kp_key_check(key);
+
+	if (err)
+		return err;
+	if (!kp_lock(st, &t->lock, &flags))
+		return KP_TAB_EBUSY;
+	slot = kp_tab_lookup(t, key);
+	if (slot)
+		cur = *slot;
+	if (cur.type == KP_TAGG) {
+		kp_agg_add(st, cur.agg, n);
+	} else if (cur.type != KP_TNIL) {
+		*bad = cur;
+		err = KP_TAB_EAGG;
+	} else if (!kp_lock(st, &st->lock, &pflags)) {
+		err = KP_TAB_EBUSY;
+	} else {
+		nv = kp_aggv(kp_agg_new(st));
+		err = nv.agg ? kp_tab_set_locked(st, t, key, &nv, max_entries) :
+			       KP_TAB_ENOMEM;
+		if (!err)
+			kp_agg_add(st, nv.agg, n);
+		kp_unlock(st, &st->lock, pflags);
+	}
+	kp_unlock(st, &t->lock, flags);
+	return err;
+}
+
+int kp_tab_arith(struct kp_store *st, struct kp_tab *t,
+		 const struct kp_value *key, u32 op, const struct kp_value *n,
+		 u32 max_entries, struct kp_value *bad, s64 *result)
+{
+	struct kp_value *cur, v;
+	unsigned long flags;
+	int err = kp_key_check(key);
+
+	if (err)
+		return err;
+	if (!kp_lock(st, &t->lock, &flags))
+		return KP_TAB_EBUSY;
+	cur = kp_tab_lookup(t, key);
+	v = cur && cur->type != KP_TNIL ? *cur : kp_num(0);
+	if (v.type != KP_TNUM || n->type != KP_TNUM) {
+		*bad = v.type != KP_TNUM ? v : *n;
+		err = KP_TAB_EARITH;
+	} else if ((op == KTAP_OP_DIV || op == KTAP_OP_MOD) && !n->n) {
+		err = KP_TAB_EDIV0;
+	} else if (cur && cur->type == KP_TNUM) {
+		cur->n = kp_arith_binop(op, v.n, n->n);	/* the hot path */
+		v = *cur;
+	} else {
+		v = kp_num(kp_arith_binop(op, v.n, n->n));
+		err = kp_tab_set_pooled(st, t, key, &v, max_entries);
+	}
+	if (!err && result)
+		*result = v.n;
+	kp_unlock(st, &t->lock, flags);
+	return err;
+}
+
+int kp_tab_clear(struct kp_store *st, struct kp_tab *t)
+{
+	unsigned long flags, pflags;
+
+	if (!kp_lock(st, &t->lock, &flags))
+		return KP_TAB_EBUSY;
+	if (!kp_lock(st, &st->lock, &pflags)) {
+		kp_unlock(st, &t->lock, flags);
+		return KP_TAB_EBUSY;
+	}
+	kp_tab_drop_parts(st, t);
+	kp_unlock(st, &st->lock, pflags);
+	kp_unlock(st, &t->lock, flags);
+	return 0;
+}
+
+int kp_tab_next(struct kp_store *st, struct kp_tab *t, u32 *pos,
+		struct kp_value *key, struct kp_value *val)
+{
+	unsigned long flags;
 	bool found = false;
 	u32 i;
 
-	kp_lock(&t->lock);
+	if (!kp_lock(st, &t->lock, &flags))
+		return KP_TAB_EBUSY;
 	for (i = *pos; i < t->asize && !found; i++) {
 		if (t->arr[i].type != KP_TNIL) {
 			*key = kp_num((s64)i + 1);
@@ -478,7 +605,7 @@ bool kp_tab_next(struct kp_tab *t, u32 *pos, struct kp_value *key,
 		}
 	}
 	*pos = i;
-	kp_unlock(&t->lock);
+	kp_unlock(st, &t->lock, flags);
 	return found;
 }
 
@@ -500,60 +627,70 @@ bool kp_value_hold(struct kp_store *st, struct kp_value *v)
 	if (!s)
 		return false;
 	s->len = v->s->len;
-	s->hash = v->s->hash;
-	s->hashed = v->s->hashed;
+	/* v->s is private (scratch) or already hashed; s is shared soon. */
+	s->hash = kp_str_hash(v->s);
+	s->hashed = 1;
 	s->home = KP_STR_STORE;
 	memcpy(s->data, v->s->data, (size_t)s->len + 1);
 	v->s = s;
 	return true;
 }
 
-static void kp_tab_queue(struct kp_store *st, struct kp_tab *t)
-{
-	if (t->queued)
-		return;
-	t->queued = true;
-	t->dead_next = st->dead_tabs;
-	st->dead_tabs = t;
-}
-
 void kp_value_release(struct kp_store *st, const struct kp_value *v)
 {
-	if (kp_type_has_bytes(v->type) && v->s->home == KP_STR_STORE) {
-		v->s->dead_next = st->dead_strs;
-		st->dead_strs = v->s;
-	} else if (v->type == KP_TTAB && --v->t->refs == 0) {
-		kp_tab_queue(st, v->t);
-	} else if (v->type == KP_TAGG && --v->agg->refs == 0) {
-		kp_agg_queue(st, v->agg);
-	}
+	if (kp_type_has_bytes(v->type) && v->s->home == KP_STR_STORE)
+		kp_store_retire_str(st, v->s);
+	else if (v->type == KP_TTAB && --v->t->refs == 0)
+		kp_tab_retire(st, v->t);
+	else if (v->type == KP_TAGG && --v->agg->refs == 0)
+		kp_agg_retire(st, v->agg);
 }
 
 /*
- * In the kernel this will run from a work item after synchronize_rcu(),
- * once no probe handler can still hold a pointer read from a slot.
- * Freeing a table releases its children, which may queue more tables:
- * the loop takes them from the same list until it is empty, so a deep
- * nesting costs list links, never C stack.
+ * A generation no running invocation can see: free what it holds.
+ * Freeing a table releases its entries into the open generation, which
+ * a later round frees: a deep nesting costs rounds, never C stack.
  */
-void kp_store_reap(struct kp_store *st)
+static void kp_store_free_gen(struct kp_store *st, struct kp_store_gen *g)
 {
 	struct kp_tab *t;
 	struct kp_str *s;
+	int freed = 0;
 
-	while (st->dead_tabs) {
-		t = st->dead_tabs;
-		st->dead_tabs = t->dead_next;
-		t->queued = false;
-		if (t->refs)
-			continue;	/* stored again since it was queued */
+	while (g->tabs) {
+		t = g->tabs;
+		g->tabs = t->dead_next;
+		if (t->refs || t->requeue) {	/* stored again since */
+			t->queued = false;
+			t->requeue = false;
+			if (!t->refs)
+				kp_tab_retire(st, t);
+			freed++;
+			continue;
+		}
 		kp_tab_drop_parts(st, t);
 		kp_store_free(st, t, sizeof(*t));
+		freed++;
 	}
-	kp_agg_reap(st);	/* after the tables, which may release some */
-	while (st->dead_strs) {
-		s = st->dead_strs;
-		st->dead_strs = s->dead_next;
+	freed += kp_agg_free_list(st, g->aggs);
+	while (g->strs) {
+		s = g->strs;
+		g->strs = s->dead_next;
 		kp_store_free(st, s, kp_str_size(s->len));
+		freed++;
 	}
+	kp_store_pending_add(st, -freed);
+}
+
+void kp_store_reap(struct kp_store *st, bool all)
+{
+	struct kp_store_gen g;
+	unsigned long flags;
+	u32 rounds = 0;
+
+	if (!kp_atomic_read(&st->pending) || !kp_lock(st, &st->lock, &flags))
+		return;
+	while ((all || rounds++ < KP_STORE_NGENS) && kp_store_take_safe(st, &g))
+		kp_store_free_gen(st, &g);
+	kp_unlock(st, &st->lock, flags);
 }

@@ -1,55 +1,77 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The VM's life cycle: load (parse + verify) a chunk into a fresh session
- * heap, run its top-level code, report runtime errors, free it all.
+ * heap, set up its execution contexts and pool, run its code in the
+ * process context or a CPU's probe context, report runtime errors, keep
+ * the globals consistent across CPUs, free it all.
  */
 #include "vm.h"
 #include "format.h"
 #include "table.h"
+#include "agg.h"
 #include "../uapi/ktap.h"
 
-/*
- * The value stack for max_depth calls.  The top level's frame starts at
- * the bottom; the verifier proved a CALL's registers A..A+B lie in the
- * caller's frame, and the callee's frame starts at A+1, so each call
- * level starts at most max_regs values above its caller's and ends at
- * most max_regs above its own start: (max_depth + 1) * max_regs values
- * hold any chain of calls the depth limit lets through.
- */
-static int kp_vm_alloc_stack(struct kp_vm *vm, char *err, size_t errlen)
-{
-	u64 nvalues = ((u64)vm->limits.max_depth + 1) * vm->chunk.max_regs + 1;
-	u64 size = nvalues * sizeof(*vm->stack);
-
-	if (size <= vm->heap.limit)
-		vm->stack = kp_heap_alloc(&vm->heap, (size_t)size);
-	vm->frames = kp_heap_alloc(&vm->heap, sizeof(*vm->frames) *
-				   ((size_t)vm->limits.max_depth + 1));
-	if (!vm->stack || !vm->frames) {
-		kp_snprintf(err, errlen, "out of session memory for a stack of %u calls of up to %u registers (lower --max-depth or raise --max-memory)",
-			    vm->limits.max_depth, vm->chunk.max_regs);
-		return -ENOMEM;
-	}
-	vm->stack_end = vm->stack + nvalues;
-	return 0;
-}
+/* Less than this left of --max-memory for the pool fails LOAD. */
+#define KP_POOL_MIN	(64 * 1024)
+/* What LOAD maps of the pool: LOAD stays quick, the rest comes later. */
+#define KP_POOL_FIRST	(128 * 1024)
 
 static int kp_vm_setup(struct kp_vm *vm, char *err, size_t errlen)
 {
 	struct kp_chunk *c = &vm->chunk;
+	struct kp_value nil = kp_nil();
 	u32 i;
 
 	vm->globals = kp_heap_alloc(&vm->heap,
 				    sizeof(*vm->globals) * (c->nglobals + 1));
-	vm->line_buf = kp_heap_alloc(&vm->heap, KTAP_RECORD_MAX);
-	if (!vm->globals || !vm->line_buf) {
-		kp_snprintf(err, errlen, "out of session memory (limit %llu bytes; raise it with --max-memory)",
-			    (unsigned long long)vm->heap.limit);
+	if (!vm->globals)
+		goto full;
+	for (i = 0; i < c->nglobals; i++)
+		memcpy(&vm->globals[i], &nil, sizeof(nil));
+	vm->ncpus = kp_nr_cpus();
+	vm->cpus = kp_heap_alloc(&vm->heap, sizeof(*vm->cpus) * vm->ncpus);
+	if (!vm->cpus)
+		goto full;
+	for (i = 0; i < vm->ncpus; i++) {
+		vm->cpus[i] = kp_exec_new(vm, i, true);
+		if (!vm->cpus[i])
+			goto stack;
+	}
+	vm->proc = kp_exec_new(vm, vm->ncpus, false);
+	if (!vm->proc)
+		goto stack;
+	return 0;
+stack:
+	kp_snprintf(err, errlen, "out of session memory for %u stacks of %u calls of up to %u registers (lower --max-depth or raise --max-memory)",
+		    vm->ncpus + 1, vm->limits.max_depth, vm->chunk.max_regs);
+	return -ENOMEM;
+full:
+	kp_snprintf(err, errlen, "out of session memory (limit %llu bytes; raise it with --max-memory)",
+		    (unsigned long long)vm->heap.limit);
+	return -ENOMEM;
+}
+
+/*
+ * The pool: what LOAD left of the budget, whole pages, reserved now and
+ * mapped as it is needed (store.c).
+ */
+static int kp_vm_setup_pool(struct kp_vm *vm, char *err, size_t errlen)
+{
+	u64 left = vm->heap.limit - vm->heap.used;
+
+	left &= ~(u64)4095;
+	if (left < KP_POOL_MIN) {
+		kp_snprintf(err, errlen, "out of session memory: %llu bytes left for tables and strings after loading (raise it with --max-memory)",
+			    (unsigned long long)left);
 		return -ENOMEM;
 	}
-	for (i = 0; i < c->nglobals; i++)
-		vm->globals[i] = kp_nil();
-	return kp_vm_alloc_stack(vm, err, errlen);
+	if (kp_store_init(&vm->store, KP_POOL_FIRST, left, vm->ncpus)) {
+		kp_snprintf(err, errlen, "cannot map a pool of %llu bytes (lower --max-memory)",
+			    (unsigned long long)left);
+		return -ENOMEM;
+	}
+	vm->heap.used += left;
+	return 0;
 }
 
 void kp_vm_limits_from_request(const struct ktap_limits *req,
@@ -85,13 +107,14 @@ int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
 	vm->limits = *limits;
 	vm->host = *host;
 	kp_heap_init(&vm->heap, limits->max_memory);
-	kp_store_init(&vm->store, &vm->heap);
-	kp_scratch_init(&vm->scratch, &vm->heap);
+	kp_lock_init(&vm->globals_lock);
 	ret = kp_chunk_parse(vm, data, len, err, errlen);
 	if (!ret)
 		ret = kp_verify(&vm->chunk, err, errlen);
 	if (!ret)
 		ret = kp_vm_setup(vm, err, errlen);
+	if (!ret)
+		ret = kp_vm_setup_pool(vm, err, errlen);
 	if (ret) {
 		kp_vm_free(vm);
 		return ret;
@@ -100,32 +123,71 @@ int kp_vm_load(const void *data, u32 len, const struct kp_vm_limits *limits,
 	return 0;
 }
 
-int kp_vm_run_main(struct kp_vm *vm)
+int kp_vm_run_proc(struct kp_vm *vm, const struct kp_proto *proto)
 {
-	int ret = kp_interp(vm, &vm->chunk.protos[0]);
-
-	kp_vm_end_invocation(vm);
-	return ret;
-}
-
-int kp_vm_run_proto(struct kp_vm *vm, u32 index, const void *event)
-{
+	struct kp_exec *x = vm->proc;
 	int ret;
 
-	vm->event = event;
-	ret = kp_interp(vm, &vm->chunk.protos[index]);
-	vm->event = NULL;
-	kp_vm_end_invocation(vm);
+	if (kp_atomic_inc_return(&x->busy) != 1) {
+		kp_atomic_dec(&x->busy);
+		return -EBUSY;
+	}
+	ret = kp_exec_run(x, proto);
+	kp_atomic_dec(&x->busy);
 	return ret;
 }
 
-struct kp_str *kp_vm_scratch_str(struct kp_vm *vm, const char *data, u32 len)
+int kp_vm_run_main(struct kp_vm *vm)
+{
+	return kp_vm_run_proc(vm, &vm->chunk.protos[0]);
+}
+
+/*
+ * The recursion guard is the CPU's guard in the store: up while the VM
+ * runs a probe here, and while any context holds one of the VM's locks
+ * here.  An event that finds it up (an interrupt or NMI on top of the
+ * VM, a probe on a function the VM calls) is dropped, so a probe never
+ * waits for something its own CPU holds.
+ */
+int kp_vm_run_probe(struct kp_vm *vm, const struct kp_proto *proto,
+		    const void *event)
+{
+	u32 cpu = kp_cpu_id();
+	kp_local_t *guard = &vm->store.ctxs[cpu].guard;
+	struct kp_exec *x = vm->cpus[cpu];
+	int ret;
+
+	if (kp_local_inc_return(guard) != 1) {
+		kp_local_dec(guard);
+		kp_atomic64_inc(&vm->dropped);
+		return -EBUSY;
+	}
+	x->event = event;
+	ret = kp_exec_run(x, proto);
+	x->event = NULL;
+	kp_local_dec(guard);
+	if (ret == KP_EXEC_DROP) {
+		kp_atomic64_inc(&vm->dropped);
+		return -EBUSY;
+	}
+	return ret;
+}
+
+int kp_vm_reserve_pool(struct kp_vm *vm)
+{
+	if (vm->store.mapped < vm->store.limit && !kp_store_grow(&vm->store, 0))
+		return -ENOMEM;
+	return 0;
+}
+
+struct kp_str *kp_vm_scratch_str(struct kp_exec *x, const char *data,
+				 u32 len)
 {
 	struct kp_str *s;
 
-	if (len > vm->limits.max_string)
-		len = vm->limits.max_string;
-	s = kp_scratch_alloc(&vm->scratch, sizeof(*s) + (size_t)len + 1);
+	if (len > x->vm->limits.max_string)
+		len = x->vm->limits.max_string;
+	s = kp_scratch_alloc(&x->scratch, sizeof(*s) + (size_t)len + 1);
 	if (!s)
 		return NULL;
 	memcpy(s->data, data, len);
@@ -135,7 +197,7 @@ struct kp_str *kp_vm_scratch_str(struct kp_vm *vm, const char *data, u32 len)
 	return s;
 }
 
-struct kp_str *kp_vm_scratch_format(struct kp_vm *vm, const char *fmt,
+struct kp_str *kp_vm_scratch_format(struct kp_exec *x, const char *fmt,
 				    u32 len, const struct kp_value *args,
 				    u32 nargs)
 {
@@ -147,8 +209,8 @@ struct kp_str *kp_vm_scratch_format(struct kp_vm *vm, const char *fmt,
 	/* Measure, then write: the formatter counts what does not fit. */
 	kp_fmt_init(&o, NULL, 0);
 	kp_fmt_format(&o, fmt, len, args, nargs, &err);
-	n = o.len < vm->limits.max_string ? o.len : vm->limits.max_string;
-	s = kp_scratch_alloc(&vm->scratch, sizeof(*s) + (size_t)n + 1);
+	n = o.len < x->vm->limits.max_string ? o.len : x->vm->limits.max_string;
+	s = kp_scratch_alloc(&x->scratch, sizeof(*s) + (size_t)n + 1);
 	if (!s)
 		return NULL;
 	kp_fmt_init(&o, s->data, n);
@@ -159,10 +221,28 @@ struct kp_str *kp_vm_scratch_format(struct kp_vm *vm, const char *fmt,
 	return s;
 }
 
-void kp_vm_end_invocation(struct kp_vm *vm)
+u64 kp_vm_dropped(struct kp_vm *vm)
 {
-	kp_store_reap(&vm->store);
-	kp_scratch_reset(&vm->scratch);
+	return (u64)kp_atomic64_read(&vm->dropped);
+}
+
+bool kp_vm_may_sleep(struct kp_vm *vm)
+{
+	u32 cpu = kp_cpu_get();
+	bool idle = !kp_local_read(&vm->store.ctxs[cpu].guard);
+
+	kp_cpu_put();
+	return idle && !kp_in_nmi();
+}
+
+void kp_vm_stats(struct kp_vm *vm, struct kp_vm_stats *out)
+{
+	kp_store_reap(&vm->store, true);
+	out->pool_objects = vm->store.live_objects;
+	out->pool_bytes = vm->store.live_bytes;
+	out->pool_carved = vm->store.top;
+	out->pool_mapped = vm->store.mapped;
+	out->dropped = kp_vm_dropped(vm);
 }
 
 void kp_vm_free(struct kp_vm *vm)
@@ -170,7 +250,6 @@ void kp_vm_free(struct kp_vm *vm)
 	if (!vm)
 		return;
 	kp_store_destroy(&vm->store);
-	kp_scratch_destroy(&vm->scratch);
 	kp_heap_destroy(&vm->heap);
 	kp_free(vm);
 }
@@ -180,10 +259,11 @@ void kp_vm_free(struct kp_vm *vm)
  * return the error that stops the session.  pc points after the failing
  * instruction (see kp_interp()).
  */
-int kp_vm_error(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
+int kp_vm_error(struct kp_exec *x, const struct kp_proto *p, const u32 *pc,
 		const char *fmt, ...)
 {
-	char *msg = vm->line_buf;
+	struct kp_vm *vm = x->vm;
+	char *msg = x->line_buf;
 	u32 at = pc > p->code ? (u32)(pc - p->code) - 1 : 0;
 	va_list ap;
 	int n;
@@ -199,4 +279,132 @@ int kp_vm_error(struct kp_vm *vm, const struct kp_proto *p, const u32 *pc,
 		n = KTAP_RECORD_MAX - 1;
 	vm->host.emit(vm->host.ctx, KTAP_REC_ERROR, msg, n);
 	return -EINVAL;
+}
+
+int kp_vm_no_memory(struct kp_exec *x, const struct kp_proto *p,
+		    const u32 *pc, const char *what)
+{
+	if (kp_in_nmi())
+		return KP_EXEC_DROP;
+	if (!x->probe && kp_store_grow(&x->vm->store, x->vm->store.want))
+		return KP_EXEC_RETRY;
+	if (what)
+		return kp_vm_error(x, p, pc, "%s: out of session memory (raise it with --max-memory)",
+				   what);
+	return kp_vm_error(x, p, pc, "out of session memory (raise it with --max-memory)");
+}
+
+/*
+ * Globals.  A writer holds globals_lock and makes globals_seq odd while
+ * it writes the two words; a reader retries until it read both words
+ * under one even value.  A reader never waits for a lock, so this is
+ * safe in NMI too: the writer it may retry for runs on another CPU (one
+ * on this CPU holds the guard, and the event would have been dropped).
+ */
+struct kp_value kp_vm_get_global(struct kp_vm *vm, u32 i)
+{
+	struct kp_global *g = &vm->globals[i];
+	struct kp_value v;
+	u64 w[2];
+	int seq;
+
+	for (;;) {
+		seq = kp_atomic_read(&vm->globals_seq);
+		kp_smp_rmb();
+		w[0] = kp_load_u64(&g->w[0]);
+		w[1] = kp_load_u64(&g->w[1]);
+		kp_smp_rmb();
+		if (!(seq & 1) && kp_atomic_read(&vm->globals_seq) == seq)
+			break;
+	}
+	memcpy(&v, w, sizeof(v));
+	return v;
+}
+
+/* globals_lock held. */
+static void kp_vm_write_global(struct kp_vm *vm, u32 i,
+			       const struct kp_value *v)
+{
+	struct kp_global *g = &vm->globals[i];
+	int seq = kp_atomic_read(&vm->globals_seq);
+	u64 w[2];
+
+	memcpy(w, v, sizeof(w));
+	kp_atomic_set_release(&vm->globals_seq, seq + 1);
+	kp_smp_wmb();
+	kp_store_u64(&g->w[0], w[0]);
+	kp_store_u64(&g->w[1], w[1]);
+	kp_atomic_set_release(&vm->globals_seq, seq + 2);
+}
+
+/* globals_lock held: the pool lock too when old or new owns something. */
+static int kp_vm_replace_global(struct kp_vm *vm, u32 i, struct kp_value *nv)
+{
+	struct kp_store *st = &vm->store;
+	struct kp_value old = kp_vm_get_global(vm, i);
+	unsigned long flags;
+	int err = 0;
+
+	if (!kp_value_owns(nv) && !kp_value_owns(&old)) {
+		kp_vm_write_global(vm, i, nv);
+		return 0;
+	}
+	if (!kp_lock(st, &st->lock, &flags))
+		return KP_TAB_EBUSY;
+	if (kp_value_hold(st, nv)) {
+		kp_value_release(st, &old);
+		kp_vm_write_global(vm, i, nv);
+	} else {
+		err = KP_TAB_ENOMEM;
+	}
+	kp_unlock(st, &st->lock, flags);
+	return err;
+}
+
+int kp_vm_set_global(struct kp_vm *vm, u32 i, const struct kp_value *v)
+{
+	struct kp_value nv = *v;
+	unsigned long flags;
+	int err;
+
+	if (nv.type == KP_TSORT)
+		return KP_TAB_EVAL;
+	if (!kp_lock(&vm->store, &vm->globals_lock, &flags))
+		return KP_TAB_EBUSY;
+	err = kp_vm_replace_global(vm, i, &nv);
+	kp_unlock(&vm->store, &vm->globals_lock, flags);
+	return err;
+}
+
+/* G[i] <<< n in one step, making the aggregation when G[i] is nil. */
+int kp_vm_agg_global(struct kp_vm *vm, u32 i, s64 n, struct kp_value *bad)
+{
+	struct kp_store *st = &vm->store;
+	unsigned long flags, pflags;
+	struct kp_value cur, nv;
+	int err = 0;
+
+	if (!kp_lock(st, &vm->globals_lock, &flags))
+		return KP_TAB_EBUSY;
+	cur = kp_vm_get_global(vm, i);
+	if (cur.type == KP_TAGG) {
+		kp_agg_add(st, cur.agg, n);
+	} else if (cur.type != KP_TNIL) {
+		*bad = cur;
+		err = KP_TAB_EAGG;
+	} else if (!kp_lock(st, &st->lock, &pflags)) {
+		err = KP_TAB_EBUSY;
+	} else {
+		nv = kp_aggv(kp_agg_new(st));
+		if (nv.agg) {
+			kp_agg_add(st, nv.agg, n);
+			kp_value_hold(st, &nv);
+			kp_vm_write_global(vm, i, &nv);
+		} else {
+			err = KP_TAB_ENOMEM;
+		}
+		kp_unlock(st, &st->lock, pflags);
+	}
+	kp_unlock(st, &vm->globals_lock, flags);
+	return err;
 }

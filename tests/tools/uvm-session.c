@@ -83,7 +83,7 @@ int kp_session_run(const void *chunk, size_t len,
 	/* Without events the session stops at once: trace_end runs now. */
 	if (!kp_vm_run_main(vm) && opts->end_proto &&
 	    opts->end_proto < vm->chunk.nprotos)
-		kp_vm_run_proto(vm, opts->end_proto, NULL);
+		kp_vm_run_proc(vm, &vm->chunk.protos[opts->end_proto]);
 	kp_vm_free(vm);
 	if (kp_printer_finish(&printer))
 		return KP_EXIT_SYSTEM;

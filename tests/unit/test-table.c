@@ -16,8 +16,26 @@
 #include "vm/table.h"
 #include "uapi/ktap.h"
 
-static struct kp_heap budget;
 static struct kp_store store;
+
+/* Ownership changes happen under the pool lock (table.h). */
+static void hold(struct kp_value *v)
+{
+	unsigned long flags;
+
+	kp_lock(&store, &store.lock, &flags);
+	kp_value_hold(&store, v);
+	kp_unlock(&store, &store.lock, flags);
+}
+
+static void release(struct kp_value *v)
+{
+	unsigned long flags;
+
+	kp_lock(&store, &store.lock, &flags);
+	kp_value_release(&store, v);
+	kp_unlock(&store, &store.lock, flags);
+}
 
 static struct kp_str *scratch_str(const char *text)
 {
@@ -50,11 +68,11 @@ static void test_int_keys(void)
 	   t->asize, t->hsize);
 	for (i = 1; i <= 100000 && good; i++) {
 		k = kp_num(i);
-		good = !kp_tab_get(t, &k, &v) && v.type == KP_TNUM && v.n == i * 3;
+		good = !kp_tab_get(&store, t, &k, &v) && v.type == KP_TNUM && v.n == i * 3;
 	}
 	ok(good, "every integer key reads back");
 	k = kp_num(100001);
-	kp_tab_get(t, &k, &v);
+	kp_tab_get(&store, t, &k, &v);
 	ok(v.type == KP_TNIL, "a missing key reads nil");
 	for (i = 1; i <= 100000; i += 2) {
 		k = kp_num(i);
@@ -65,7 +83,7 @@ static void test_int_keys(void)
 	k = kp_num(-5);
 	v = kp_num(1);
 	kp_tab_set(&store, t, &k, &v, U32_MAX);
-	kp_tab_get(t, &k, &v);
+	kp_tab_get(&store, t, &k, &v);
 	ok(v.n == 1 && t->count == 50001, "a negative key lives in the hash part");
 	kp_tab_clear(&store, t);
 	ok(t->count == 0 && !t->asize && !t->hsize, "clear empties both parts");
@@ -91,7 +109,7 @@ static void test_str_keys(void)
 	for (i = 0; i < 20000 && good; i++) {
 		snprintf(text, sizeof(text), "key%d", i);
 		k = kp_strv(scratch_str(text));
-		good = !kp_tab_get(t, &k, &v) && v.n == i + 2;
+		good = !kp_tab_get(&store, t, &k, &v) && v.n == i + 2;
 	}
 	ok(good, "every string key reads its last value");
 	for (i = 0; i < 20000; i++) {
@@ -103,7 +121,7 @@ static void test_str_keys(void)
 	ok(t->count == 0, "every string key deleted");
 	k = kp_strv(scratch_str("again"));
 	v = kp_num(7);
-	ok(!kp_tab_set(&store, t, &k, &v, U32_MAX) && !kp_tab_get(t, &k, &v) &&
+	ok(!kp_tab_set(&store, t, &k, &v, U32_MAX) && !kp_tab_get(&store, t, &k, &v) &&
 	   v.n == 7, "a table full of tombstones still takes new keys");
 }
 
@@ -113,7 +131,7 @@ static void test_errors_and_limits(void)
 	struct kp_value k = kp_nil(), v = kp_num(1);
 
 	is_int(kp_tab_set(&store, t, &k, &v, 10), KP_TAB_ENIL, "nil key");
-	is_int(kp_tab_get(t, &k, &v), KP_TAB_ENIL, "nil key on read");
+	is_int(kp_tab_get(&store, t, &k, &v), KP_TAB_ENIL, "nil key on read");
 	k = kp_tabv(t);
 	is_int(kp_tab_set(&store, t, &k, &v, 10), KP_TAB_EKEY, "table key");
 	k = kp_num(1);
@@ -137,7 +155,7 @@ static void test_counter(void)
 
 	is_int(kp_tab_add(&store, t, &k, -3, 10, &sum), 0,
 	       "a missing key is created");
-	ok(sum == -3 && t->count == 1 && !kp_tab_get(t, &k, &v) &&
+	ok(sum == -3 && t->count == 1 && !kp_tab_get(&store, t, &k, &v) &&
 	   v.type == KP_TNUM && v.n == -3, "... holding 0 + n");
 	for (i = 0; i < 1000; i++)
 		good &= !kp_tab_add(&store, t, &k, 2, 10, &sum);
@@ -145,7 +163,7 @@ static void test_counter(void)
 	k = kp_num(1);
 	for (i = 0; i < 3; i++)
 		kp_tab_add(&store, t, &k, 1, 10, &sum);
-	ok(sum == 3 && !kp_tab_get(t, &k, &v) && v.n == 3,
+	ok(sum == 3 && !kp_tab_get(&store, t, &k, &v) && v.n == 3,
 	   "an integer key counts the same");
 	v = kp_num(0x7fffffffffffffffLL);
 	kp_tab_set(&store, t, &k, &v, 10);
@@ -155,7 +173,7 @@ static void test_counter(void)
 	kp_tab_set(&store, t, &k, &v, 10);
 	is_int(kp_tab_add(&store, t, &k, 1, 10, &sum), 1,
 	       "a string there: 1, nothing done");
-	ok(!kp_tab_get(t, &k, &v) && v.type == KP_TSTR, "... it stays");
+	ok(!kp_tab_get(&store, t, &k, &v) && v.type == KP_TSTR, "... it stays");
 	k = kp_num(2);
 	is_int(kp_tab_add(&store, t, &k, 1, 2, &sum), KP_TAB_EFULL,
 	       "a new key past max_entries");
@@ -178,7 +196,7 @@ static void test_iteration(void)
 		v = kp_num(i);
 		kp_tab_set(&store, t, &k, &v, U32_MAX);
 	}
-	while (kp_tab_next(t, &pos, &k, &v)) {
+	while (kp_tab_next(&store, t, &pos, &k, &v) > 0) {
 		n++;
 		sum += v.n;
 	}
@@ -194,8 +212,8 @@ static void test_deep_nesting(void)
 	int i;
 
 	v = kp_tabv(root);
-	kp_value_hold(&store, &v);
-	kp_store_reap(&store);
+	hold(&v);
+	kp_store_reap(&store, true);
 	before = store.live_objects;
 	for (i = 0; i < 100000; i++) {
 		c = kp_tab_new(&store, 0, 0, 6);
@@ -203,11 +221,11 @@ static void test_deep_nesting(void)
 		kp_tab_set(&store, t, &k, &v, U32_MAX);
 		t = c;
 	}
-	kp_store_reap(&store);
+	kp_store_reap(&store, true);
 	ok(store.live_objects > before + 100000, "a chain of 100000 tables lives");
 	v = kp_tabv(root);
-	kp_value_release(&store, &v);
-	kp_store_reap(&store);
+	release(&v);
+	kp_store_reap(&store, true);
 	ok(store.live_objects == before - 1,
 	   "releasing its root frees the whole chain (%llu objects left)",
 	   (unsigned long long)store.live_objects);
@@ -332,7 +350,7 @@ static void test_flat_footprint(void)
 	};
 	struct kp_vm_host host = { .emit = quiet_emit };
 	struct kp_chunk_buf chunk;
-	u64 live = 0, host_bytes = 0, used = 0;
+	u64 live = 0, carved = 0, used = 0;
 	struct kp_vm *vm;
 	char err[256];
 	long i;
@@ -348,13 +366,13 @@ static void test_flat_footprint(void)
 		ret = kp_vm_run_main(vm);
 		if (i == 1000) {
 			live = vm->store.live_bytes;
-			host_bytes = vm->store.host_bytes;
+			carved = vm->store.top;
 			used = vm->heap.used;
 		}
 	}
 	ok(!ret, "a million invocations run");
 	is_int(vm->store.live_bytes, live, "store bytes in use: flat from invocation 1000 to 1000000");
-	is_int(vm->store.host_bytes, host_bytes, "store bytes from the host: flat");
+	is_int(vm->store.top, carved, "store bytes carved from the pool: flat");
 	is_int(vm->heap.used, used, "the session budget used: flat");
 	kp_vm_free(vm);
 	kp_chunk_buf_free(&chunk);
@@ -420,17 +438,17 @@ static void test_stack_values(void)
 
 int main(void)
 {
-	kp_heap_init(&budget, 256 << 20);
-	kp_store_init(&store, &budget);
+	if (kp_store_init(&store, 256 << 20, 256 << 20, 1))
+		return 1;
 	test_int_keys();
 	test_str_keys();
 	test_errors_and_limits();
 	test_counter();
 	test_iteration();
 	test_deep_nesting();
-	kp_store_reap(&store);
+	kp_store_reap(&store, true);
+	is_int(store.live_objects, 0, "every table and string freed once released");
 	kp_store_destroy(&store);
-	ok(budget.used == 0, "destroying the store returns every byte");
 	test_flat_footprint();
 	test_stack_values();
 	test_verify_table_ops();
