@@ -234,6 +234,12 @@ static void dump_expr(FILE *out, const struct kp_ast_node *n)
 		dump_list(out, n->u.table.fields);
 		fputc(')', out);
 		break;
+	case KP_AST_EVCTX:
+		if (n->u.ev.field)
+			fprintf(out, "$%s", n->u.ev.field);
+		else
+			fprintf(out, "(evctx %u %u)", n->u.ev.item, n->u.ev.index);
+		break;
 	default:	/* true, false, nil */
 		fputs(kp_ast_kind_name(n->kind), out);
 		break;
@@ -340,6 +346,13 @@ static void dump_stmt(FILE *out, const struct kp_ast_node *n)
 			fprintf(out, " %s", n->u.forin.v->u.name.id);
 		dump_part(out, n->u.forin.iter);
 		dump_part(out, n->u.forin.body);
+		fputc(')', out);
+		break;
+	case KP_AST_PROBE:
+		fprintf(out, "(probe %d %s %llu", (int)n->u.probe.kind,
+			n->u.probe.spec ? n->u.probe.spec : "-",
+			(unsigned long long)n->u.probe.period_ns);
+		dump_part(out, n->u.probe.fn->u.func.body);
 		fputc(')', out);
 		break;
 	case KP_AST_RETURN:

@@ -42,6 +42,7 @@ char *kp_ast_strdup(struct kp_ast_arena *arena, const char *s, size_t len);
 	_(FUNCTION, "function")						\
 	_(INDEX, "index")	/* t[k], t.name */			\
 	_(TABLE, "table")	/* {1, x = 2, [k] = 3} */		\
+	_(EVCTX, "evctx")	/* pid, arg1, $name... of the event */	\
 	/* statements */						\
 	_(BLOCK, "block")						\
 	_(EXPR_STMT, "expr")	/* a call whose result is dropped */	\
@@ -60,7 +61,8 @@ char *kp_ast_strdup(struct kp_ast_arena *arena, const char *s, size_t len);
 	_(CONTINUE, "continue")						\
 	_(RETURN, "return")						\
 	_(FORIN, "forin")	/* for (k, v in pairs(t)) */		\
-	_(FIELD, "field")	/* one item of a TABLE */
+	_(FIELD, "field")	/* one item of a TABLE */		\
+	_(PROBE, "probe")	/* trace, trace_end, tick-, profile- */
 
 enum kp_ast_kind {
 #define KP_AST_KIND_ENUM(id, name) KP_AST_##id,
@@ -109,6 +111,14 @@ enum kp_ast_sym_kind {
 struct kp_ast_sym {
 	enum kp_ast_sym_kind kind;
 	unsigned index;
+};
+
+/* The blocks of tracing (LANGUAGE.md "Tracing blocks"). */
+enum kp_probe_kind {
+	KP_PROBE_TRACE,		/* trace EVENTDEF [/FILTER/] { } */
+	KP_PROBE_END,		/* trace_end { } */
+	KP_PROBE_TICK,		/* tick-N<unit> { } */
+	KP_PROBE_PROFILE,	/* profile-N<unit> { } */
 };
 
 /*
@@ -200,6 +210,19 @@ struct kp_ast_node {
 			bool sorted;			/* sort_pairs */
 			struct kp_ast_node *body;
 		} forin;
+		struct {				/* EVCTX */
+			unsigned item;	/* enum ktap_evctx */
+			/* ARG: N; FIELD: the slot, set by the events pass */
+			unsigned index;
+			const char *field;	/* FIELD: the name */
+		} ev;
+		struct {				/* PROBE */
+			enum kp_probe_kind kind;
+			const char *spec;	/* TRACE: the event spec */
+			uint64_t period_ns;	/* TICK, PROFILE */
+			struct kp_ast_node *fn;	/* FUNCTION, no params */
+			unsigned proto;		/* set by codegen */
+		} probe;
 		struct {				/* CFOR */
 			struct kp_ast_node *init;	/* statement or NULL */
 			struct kp_ast_node *cond;	/* NULL: true */

@@ -601,6 +601,9 @@ static void gen_expr(struct kp_gen *g, struct kp_ast_node *e, unsigned dst)
 	case KP_AST_TABLE:
 		gen_table(g, e, dst);
 		break;
+	case KP_AST_EVCTX:
+		emit_abc(g, KTAP_OP_EVGET, dst, e->u.ev.item, e->u.ev.index);
+		break;
 	default:
 		assert(!"not an expression");
 		break;
@@ -719,7 +722,7 @@ static bool is_leaf(const struct kp_ast_node *e)
 	return e->kind == KP_AST_INT || e->kind == KP_AST_STR ||
 	       e->kind == KP_AST_TRUE || e->kind == KP_AST_FALSE ||
 	       e->kind == KP_AST_NIL || e->kind == KP_AST_NAME ||
-	       e->kind == KP_AST_FUNCTION;
+	       e->kind == KP_AST_FUNCTION || e->kind == KP_AST_EVCTX;
 }
 
 /* Opcodes whose only effect is to write R[A] after reading their operands. */
@@ -1474,6 +1477,10 @@ static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s)
 		break;
 	case KP_AST_BLOCK:
 		gen_block(g, s);
+		break;
+	case KP_AST_PROBE:
+		/* Its body is a function the module calls; nothing runs here. */
+		s->u.probe.proto = gen_proto(g, s->u.probe.fn);
 		break;
 	default:
 		assert(!"not a statement");

@@ -15,6 +15,7 @@
 #include "compile.h"
 #include "diag.h"
 #include "parse.h"
+#include "probes.h"
 #include "resolve.h"
 
 /*
@@ -148,10 +149,11 @@ int kp_compile_args(const char *script_name, const char *source, size_t len,
 	struct kp_res_result res;
 	struct kp_ast_node *tree;
 	struct kp_chunk_builder *chunk = NULL;
+	struct kp_probes probes;
 	int ret = -1;
 
-	out->data = NULL;
-	out->len = 0;
+	memset(out, 0, sizeof(*out));
+	memset(&probes, 0, sizeof(probes));
 	kp_diag_init(&diag, err, script_name, source, len);
 	kp_ast_arena_init(&arena);
 	tree = kp_parse_chunk(source, len, &diag, &arena);
@@ -162,11 +164,19 @@ int kp_compile_args(const char *script_name, const char *source, size_t len,
 	/* No tapset library yet: see kp_res_tapset_lookup_fn. */
 	if (kp_res_resolve(tree, &diag, &arena, NULL, &res))
 		goto out;
+	if (kp_probes_resolve(tree, &diag, &probes))
+		goto out;
 	chunk = kp_chunk_new(chunk_script_name(diag.script_name));
 	if (kp_gen_chunk(tree, &res, &diag, chunk))
 		goto out;
+	out->end_proto = kp_probes_finish(&probes);
 	ret = write_chunk(chunk, &diag, out);
+	if (!ret) {
+		out->events = probes.events;
+		memset(&probes.events, 0, sizeof(probes.events));
+	}
 out:
+	kp_probes_free(&probes);
 	kp_chunk_free(chunk);
 	kp_ast_arena_free(&arena);
 	return ret;
@@ -179,4 +189,6 @@ void kp_chunk_buf_free(struct kp_chunk_buf *buf)
 	free(buf->data);
 	buf->data = NULL;
 	buf->len = 0;
+	kp_event_list_free(&buf->events);
+	buf->end_proto = 0;
 }

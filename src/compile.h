@@ -10,10 +10,14 @@
 #include <stdio.h>
 
 #include "disasm.h"	/* kp_disasm(), the listing behind ktap -S */
+#include "events.h"
 
+/* A compiled script: the chunk, and the events its blocks attach to. */
 struct kp_chunk_buf {
 	unsigned char *data;
 	size_t len;
+	struct kp_event_list events;	/* bodies' prototypes filled in */
+	unsigned end_proto;		/* trace_end's prototype, or 0 */
 };
 
 /*

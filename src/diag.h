@@ -78,6 +78,15 @@ struct kp_pos {
 	  "limit %d)")							\
 	_(TOO_MANY_CONSTS, "too many constants (limit %d)")		\
 	_(CODE_SIZE, "code too large (limit %d instructions)")		\
+	/* events */							\
+	_(PROBE_NOT_TOP, "%s blocks must be at the top level")		\
+	_(DUP_TRACE_END, "a script has at most one trace_end block")	\
+	_(EVENT_SPEC, "malformed event '%s': %s")			\
+	_(EVENT, "%s")		/* a message from event resolution */	\
+	_(FIELD_OUTSIDE,						\
+	  "event field '$%s' outside a trace block")			\
+	_(FIELD_UNKNOWN, "no event of '%s' has a field '$%s'; its fields: %s") \
+	_(TOO_MANY_FIELDS, "too many distinct event fields (limit %d)") \
 	/* chunk */							\
 	_(CHUNK_SIZE, "compiled chunk too large (%zu bytes, limit %u)")
 

@@ -29,6 +29,7 @@ struct kp_cli {
 	const char *output_path;	/* -o */
 	char **args;			/* the words after the script */
 	int nargs;
+	char **cmd;			/* after --: the command to trace */
 	struct kp_run_options run;
 };
 
@@ -52,6 +53,9 @@ static const struct option kp_long_options[] = {
 	{ "max-string", required_argument, NULL, OPT_MAX_STRING },
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "cpu", required_argument, NULL, 'C' },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -65,13 +69,17 @@ static const struct option kp_long_options[] = {
 static void kp_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: ktap [OPTIONS] SCRIPT [ARGS...]\n"
-		"       ktap [OPTIONS] -e 'SCRIPT TEXT'\n"
+		"Usage: ktap [OPTIONS] SCRIPT [ARGS...] [-- COMMAND [ARGS...]]\n"
+		"       ktap [OPTIONS] -e 'SCRIPT TEXT' [ARGS...] [-- COMMAND [ARGS...]]\n"
 		"\n"
 		"Compile a ktap script and run it in the kernel (module ktapvm).\n"
 		"\n"
 		"  -e, --eval TEXT         run TEXT instead of a script file\n"
 		"  -S, --dump-bytecode     print the compiled bytecode, do not run\n"
+		"  -t, --timeout SECONDS   stop tracing after SECONDS (trace_end runs)\n"
+		"  -p, --pid PID           trace only process PID (and its threads)\n"
+		"  -C, --cpu CPU           trace only on CPU\n"
+		"  -- COMMAND [ARGS...]    start COMMAND, trace only it, stop when it exits\n"
 		"      --emit-chunk FILE   write the compiled chunk to FILE, do not run\n"
 		"      --run-chunk FILE    run a chunk written by --emit-chunk\n"
 		"      --max-insns N       instructions per invocation (default 1000000)\n"
@@ -177,6 +185,65 @@ static int kp_parse_limit(int opt, const char *arg, struct ktap_limits *lim)
 	}
 }
 
+/* -t SECONDS (may have a fraction), -p PID, -C CPU. */
+static int kp_parse_session_opt(int opt, const char *arg,
+				struct kp_run_options *run)
+{
+	char *end;
+	double t;
+	long n;
+
+	errno = 0;
+	if (opt == 't') {
+		t = strtod(arg, &end);
+		if (errno || end == arg || *end || !(t > 0) || t > 1e9) {
+			fprintf(stderr, "ktap: -t needs a positive number of seconds, not '%s'\n",
+				arg);
+			return -1;
+		}
+		run->timeout = t;
+		return 0;
+	}
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < (opt == 'p') || n > 4194304) {
+		fprintf(stderr, "ktap: %s needs a %s, not '%s'\n",
+			opt == 'p' ? "-p" : "-C",
+			opt == 'p' ? "process id" : "CPU number", arg);
+		return -1;
+	}
+	if (opt == 'p')
+		run->pid = (int)n;
+	else
+		run->cpu = (int)n;
+	return 0;
+}
+
+/*
+ * "-- COMMAND ARGS": after -e or --run-chunk, getopt has eaten the
+ * "--" and every word is the command; after a script file, the words
+ * after a "--" are.
+ */
+static void kp_split_command(int argc, char **argv, struct kp_cli *cli)
+{
+	int i;
+
+	if (optind > 1 && !strcmp(argv[optind - 1], "--") &&
+	    !cli->script_path) {
+		cli->cmd = cli->nargs ? cli->args : NULL;
+		cli->nargs = 0;
+		return;
+	}
+	for (i = 0; i < cli->nargs; i++) {
+		if (!strcmp(cli->args[i], "--")) {
+			cli->cmd = i + 1 < cli->nargs ? cli->args + i + 1 : NULL;
+			cli->args[i] = NULL;
+			cli->nargs = i;
+			return;
+		}
+	}
+	(void)argc;
+}
+
 static int kp_print_version(void)
 {
 	struct ktap_version v;
@@ -199,7 +266,7 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+e:SVhB:o:qTv", kp_long_options,
+	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTv", kp_long_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'B':
@@ -232,6 +299,12 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 		case OPT_RUN_CHUNK:
 			cli->chunk_path = optarg;
 			break;
+		case 't':
+		case 'p':
+		case 'C':
+			if (kp_parse_session_opt(opt, optarg, &cli->run))
+				return KP_EXIT_USAGE;
+			break;
 		case OPT_MAX_INSNS:
 		case OPT_MAX_MEMORY:
 		case OPT_MAX_STRING:
@@ -250,10 +323,16 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			return KP_EXIT_USAGE;
 		}
 	}
-	if (optind < argc && !cli->eval && !cli->chunk_path)
+	if (optind < argc && !cli->eval && !cli->chunk_path &&
+	    strcmp(argv[optind - 1], "--"))
 		cli->script_path = argv[optind++];
 	cli->args = argv + optind;
 	cli->nargs = argc - optind;
+	kp_split_command(argc, argv, cli);
+	if (cli->cmd && cli->run.pid) {
+		fprintf(stderr, "ktap: -p and -- COMMAND cannot be combined\n");
+		return KP_EXIT_USAGE;
+	}
 	if (!!cli->eval + !!cli->script_path + !!cli->chunk_path != 1) {
 		fprintf(stderr, "ktap: give exactly one of a script file, -e TEXT or --run-chunk FILE\n"
 			"Try 'ktap --help' for more information.\n");
@@ -319,15 +398,39 @@ static int kp_write_chunk(const char *path, const struct kp_chunk_buf *chunk)
 	return KP_EXIT_OK;
 }
 
+/* Chunk files carry no events: those are resolved on the running kernel. */
+static int kp_emit_chunk(const char *path, const struct kp_chunk_buf *chunk)
+{
+	if (chunk->events.n || chunk->end_proto) {
+		fprintf(stderr, "ktap: --emit-chunk cannot write a script with trace, timer or trace_end blocks yet (their events belong to the running kernel)\n");
+		return KP_EXIT_USAGE;
+	}
+	return kp_write_chunk(path, chunk);
+}
+
+static int kp_run_compiled(const struct kp_cli *cli,
+			   const struct kp_chunk_buf *chunk)
+{
+	struct kp_run_options run = cli->run;
+
+	run.events = chunk->events.ev;
+	run.nevents = chunk->events.n;
+	run.end_proto = chunk->end_proto;
+	run.cmd = cli->cmd;
+	return kp_session_run(chunk->data, chunk->len, &run);
+}
+
 static int kp_run_chunk_file(const struct kp_cli *cli)
 {
 	size_t len;
 	char *data = kp_read_file(cli->chunk_path, &len);
+	struct kp_run_options run = cli->run;
 	int ret;
 
 	if (!data)
 		return KP_EXIT_SYSTEM;
-	ret = kp_session_run(data, len, &cli->run);
+	run.cmd = cli->cmd;
+	ret = kp_session_run(data, len, &run);
 	free(data);
 	return ret;
 }
@@ -359,9 +462,9 @@ static int kp_compile_and_act(const struct kp_cli *cli)
 		ret = kp_disasm(cli->run.out, chunk.data, chunk.len) ?
 			KP_EXIT_SCRIPT : KP_EXIT_OK;
 	else if (cli->action == KP_EMIT)
-		ret = kp_write_chunk(cli->emit_path, &chunk);
+		ret = kp_emit_chunk(cli->emit_path, &chunk);
 	else
-		ret = kp_session_run(chunk.data, chunk.len, &cli->run);
+		ret = kp_run_compiled(cli, &chunk);
 	kp_chunk_buf_free(&chunk);
 	return ret;
 }
@@ -395,7 +498,7 @@ static int kp_close_output(struct kp_cli *cli, int ret)
 
 int main(int argc, char **argv)
 {
-	struct kp_cli cli = { .action = KP_RUN };
+	struct kp_cli cli = { .action = KP_RUN, .run.cpu = -1 };
 	int ret = kp_parse_args(argc, argv, &cli);
 
 	if (ret >= 0)

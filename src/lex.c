@@ -108,6 +108,21 @@ static struct kp_pos pos_at(const struct kp_lex *lx, size_t offset)
 	return pos;
 }
 
+size_t kp_lex_raw_word(struct kp_lex *lx, const char **start,
+		       struct kp_pos *pos)
+{
+	size_t begin;
+
+	while (peek(lx, 0) == ' ' || peek(lx, 0) == '\t')
+		lx->cur++;
+	begin = lx->cur;
+	*pos = pos_at(lx, begin);
+	while (peek(lx, 0) > ' ' && peek(lx, 0) != '{')
+		lx->cur++;
+	*start = lx->src + begin;
+	return lx->cur - begin;
+}
+
 /* Steps over the byte at cur, keeping line and line_start right. */
 static void advance(struct kp_lex *lx)
 {

@@ -108,6 +108,13 @@ void kp_lex_init(struct kp_lex *lx, const char *src, size_t len,
 void kp_lex_free(struct kp_lex *lx);
 enum kp_tok kp_lex_next(struct kp_lex *lx, struct kp_token *tok);
 int kp_lex_peek_byte(const struct kp_lex *lx);
+/*
+ * Raw scanning for event specs ("syscalls:sys_enter_*", "-10ms"): skips
+ * blanks on the line, then takes bytes up to a blank, a newline or '{'.
+ * Returns their count, *start and *pos where they begin.
+ */
+size_t kp_lex_raw_word(struct kp_lex *lx, const char **start,
+		       struct kp_pos *pos);
 const char *kp_lex_spelling(enum kp_tok kind);
 void kp_lex_describe(const struct kp_lex *lx, const struct kp_token *tok,
 		     char *buf, size_t size);

@@ -81,6 +81,12 @@ void kp_printer_record(struct kp_printer *p, const struct ktap_record *rec,
 			p->lost += lost;
 		}
 		break;
+	case KTAP_REC_DROPPED:
+		if (rec->len >= sizeof(lost)) {
+			memcpy(&lost, payload, sizeof(lost));
+			p->dropped += lost;
+		}
+		break;
 	default:
 		fprintf(stderr, "ktap: ignoring output record of unknown type %u\n",
 			rec->type);
@@ -103,6 +109,9 @@ int kp_printer_finish(struct kp_printer *p)
 	if (p->lost)
 		fprintf(stderr, "ktap: %llu records lost (an output buffer was full; -B SIZE gives each CPU a larger one)\n",
 			p->lost);
+	if (p->dropped)
+		fprintf(stderr, "ktap: %llu event hits dropped (the session's VM was busy, or NMI context)\n",
+			p->dropped);
 	return ret;
 }
 

@@ -18,6 +18,7 @@ struct kp_printer {
 	bool mid_line;			/* the last text did not end a line */
 	bool runtime_error;		/* an ERROR record arrived */
 	unsigned long long lost;	/* summed LOST records */
+	unsigned long long dropped;	/* DROPPED: event hits not run */
 	unsigned long long records;	/* OUTPUT records printed */
 	unsigned long long bytes;	/* their payload bytes */
 	unsigned long long cpus;	/* CPUs 0..63 that wrote them, a mask */

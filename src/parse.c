@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "uapi/ktap.h"
 #include "lex.h"
 #include "parse.h"
 
@@ -34,6 +35,8 @@ struct kp_parser {
 	unsigned peak;
 	unsigned loops;		/* loops around the current statement, in
 				 * the function being parsed */
+	bool in_filter;		/* a trace /FILTER/: names are fields, '/'
+				 * ends the expression */
 	char near[64];		/* the current token, quoted, for messages */
 	jmp_buf on_error;
 };
@@ -434,7 +437,18 @@ static struct kp_ast_node *parse_simple(struct kp_parser *p)
 	case KP_TK_FUNCTION:
 		return parse_function(p);
 	case KP_TK_FIELD:
-		not_supported(p, "event field '$name'");
+		n = new_node(p, KP_AST_EVCTX, p->tok.pos);
+		n->u.ev.item = KTAP_EVCTX_FIELD;
+		n->u.ev.field = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
+		break;
+	case KP_TK_NAME:
+		if (!p->in_filter)
+			return parse_suffixed(p, &bare);
+		/* In a filter a name is a field of the event, as in tracefs. */
+		n = new_node(p, KP_AST_EVCTX, p->tok.pos);
+		n->u.ev.item = KTAP_EVCTX_FIELD;
+		n->u.ev.field = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
+		break;
 	default:
 		return parse_suffixed(p, &bare);
 	}
@@ -487,7 +501,8 @@ static struct kp_ast_node *parse_subexpr(struct kp_parser *p, unsigned limit)
 		const struct kp_binop_prio *prio = &kp_binop_prios[p->tok.kind];
 		struct kp_ast_node *n;
 
-		if (prio->left <= limit)
+		if (prio->left <= limit ||
+		    (p->in_filter && check(p, KP_TK_SLASH)))
 			break;
 		n = new_node(p, KP_AST_BINARY, p->tok.pos);
 		next(p);
@@ -1013,6 +1028,117 @@ static bool at_timer_block(struct kp_parser *p)
 		(p->tok.len == 7 && !memcmp(p->tok.str, "profile", 7)));
 }
 
+/* The nanoseconds "-N<unit>" of a timer spells, or 0. */
+static uint64_t timer_period(const char *s, size_t len)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "usec", 1000 },
+		{ "ms", 1000000 }, { "msec", 1000000 },
+		{ "s", 1000000000 }, { "sec", 1000000000 },
+	};
+	uint64_t n = 0;
+	size_t i = 1, u;
+
+	if (len < 3 || s[0] != '-')
+		return 0;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (n > UINT64_MAX / 10 / 1000000000)
+			return 0;
+		n = n * 10 + (uint64_t)(s[i] - '0');
+	}
+	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		if (i > 1 && len - i == strlen(units[u].unit) &&
+		    !memcmp(s + i, units[u].unit, len - i))
+			return n * units[u].ns;
+	}
+	return 0;
+}
+
+/*
+ * The body of a probe: a function of no parameters.  A filter becomes
+ * its first statement, "if (!(filter)) { return }".
+ */
+static struct kp_ast_node *parse_probe_body(struct kp_parser *p,
+					    struct kp_ast_node *filter)
+{
+	struct kp_ast_node *fn = new_node(p, KP_AST_FUNCTION, p->tok.pos);
+	struct kp_ast_node *iff, *arm, *not, *ret;
+
+	fn->u.func.body = parse_block(p);
+	if (!filter)
+		return fn;
+	not = new_node(p, KP_AST_UNARY, filter->pos);
+	not->u.un.op = KP_UN_NOT;
+	not->u.un.e = filter;
+	set_depth(p, not, filter->depth);
+	ret = new_node(p, KP_AST_RETURN, filter->pos);
+	arm = new_node(p, KP_AST_ARM, filter->pos);
+	arm->u.loop.cond = not;
+	arm->u.loop.body = new_node(p, KP_AST_BLOCK, filter->pos);
+	arm->u.loop.body->u.block.stmts = ret;
+	arm->u.loop.body->u.block.end = filter->pos;
+	iff = new_node(p, KP_AST_IF, filter->pos);
+	iff->u.if_.arms = arm;
+	iff->next = fn->u.func.body->u.block.stmts;
+	fn->u.func.body->u.block.stmts = iff;
+	return fn;
+}
+
+/* filter := '/' expr '/'   -- names in expr are the event's fields */
+static struct kp_ast_node *parse_filter(struct kp_parser *p)
+{
+	struct kp_ast_node *e;
+
+	if (!accept(p, KP_TK_SLASH))
+		return NULL;
+	p->in_filter = true;
+	e = parse_expr(p);
+	p->in_filter = false;
+	expect(p, KP_TK_SLASH);
+	return e;
+}
+
+/*
+ * probe := 'trace' EVENTDEF [ filter ] block | 'trace_end' block
+ *        | ('tick' | 'profile') '-' INT unit block
+ * EVENTDEF and "-N<unit>" are scanned raw (kp_lex_raw_word()).
+ */
+static struct kp_ast_node *parse_probe(struct kp_parser *p)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_PROBE, p->tok.pos);
+	struct kp_ast_node *filter = NULL;
+	const char *word;
+	struct kp_pos pos;
+	size_t len;
+
+	if (p->depth)
+		fail(p, p->tok.pos, KP_MSG_PROBE_NOT_TOP,
+		     check(p, KP_TK_NAME) ? "timer" : "trace");
+	if (check(p, KP_TK_TRACE_END)) {
+		n->u.probe.kind = KP_PROBE_END;
+		next(p);
+		n->u.probe.fn = parse_probe_body(p, NULL);
+		return n;
+	}
+	n->u.probe.kind = check(p, KP_TK_TRACE) ? KP_PROBE_TRACE :
+			  p->tok.len == 4 ? KP_PROBE_TICK : KP_PROBE_PROFILE;
+	len = kp_lex_raw_word(&p->lex, &word, &pos);
+	n->u.probe.spec = kp_ast_strdup(p->arena, word, len);
+	if (n->u.probe.kind != KP_PROBE_TRACE) {
+		n->u.probe.period_ns = timer_period(word, len);
+		if (!n->u.probe.period_ns)
+			fail(p, pos, KP_MSG_EVENT_SPEC, n->u.probe.spec,
+			     "expected -N followed by one of ns, us, usec, ms, msec, s, sec");
+	} else if (!len) {
+		fail(p, pos, KP_MSG_EXPECTED, "event name", "the end of the line");
+	}
+	next(p);
+	if (n->u.probe.kind == KP_PROBE_TRACE)
+		filter = parse_filter(p);
+	n->u.probe.fn = parse_probe_body(p, filter);
+	return n;
+}
+
 /*
  * statement := var_stmt | if_stmt | while_stmt | repeat_stmt | for_stmt
  *            | jump_stmt | return_stmt | function_stmt | expr_stmt
@@ -1039,16 +1165,11 @@ static struct kp_ast_node *parse_statement(struct kp_parser *p)
 	case KP_TK_FUNCTION:
 		return parse_function_stmt(p);
 	case KP_TK_TRACE:
-	case KP_TK_TRACE_END: {
-		char what[32];
-
-		token_what(p->tok.kind, what, sizeof(what));
-		not_supported(p, what);
-	}
+	case KP_TK_TRACE_END:
+		return parse_probe(p);
 	default:
 		if (at_timer_block(p))
-			not_supported(p, p->tok.len == 4 ? "'tick-N' block"
-							 : "'profile-N' block");
+			return parse_probe(p);
 		return parse_expr_stmt(p);
 	}
 }

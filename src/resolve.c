@@ -417,6 +417,9 @@ static void scope_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 	case KP_AST_NUMFOR:
 		scope_numfor(r, s);
 		break;
+	case KP_AST_PROBE:
+		scope_function(r, s->u.probe.fn);
+		break;
 	case KP_AST_CFOR:
 		scope_cfor(r, s);
 		break;
@@ -451,11 +454,50 @@ static bool bind_global(struct kp_resolver *r, struct kp_ast_node *n)
 	return true;
 }
 
+/*
+ * The event context names (LANGUAGE.md "Event context"), when no
+ * variable of the script has the name: the node becomes an EVCTX.
+ */
+static bool bind_event_name(struct kp_ast_node *n)
+{
+	static const struct { const char *name; unsigned item; } names[] = {
+		{ "probename", KTAP_EVCTX_PROBENAME },
+		{ "argstr", KTAP_EVCTX_ARGSTR },
+		{ "cpu", KTAP_EVCTX_CPU },
+		{ "pid", KTAP_EVCTX_PID },
+		{ "tid", KTAP_EVCTX_TID },
+		{ "uid", KTAP_EVCTX_UID },
+		{ "execname", KTAP_EVCTX_EXECNAME },
+		{ "retval", KTAP_EVCTX_RETVAL },
+	};
+	const char *id = n->u.name.id;
+	unsigned i;
+
+	if (!strncmp(id, "arg", 3) && id[3] >= '0' && id[3] <= '9' && !id[4]) {
+		n->kind = KP_AST_EVCTX;
+		n->u.ev.item = KTAP_EVCTX_ARG;
+		n->u.ev.index = (unsigned)(id[3] - '0');
+		n->u.ev.field = NULL;
+		return true;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(id, names[i].name)) {
+			n->kind = KP_AST_EVCTX;
+			n->u.ev.item = names[i].item;
+			n->u.ev.index = 0;
+			n->u.ev.field = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void resolve_name(struct kp_resolver *r, struct kp_ast_node *n)
 {
 	char what[96];
 
-	if (n->u.name.sym.kind != KP_SYM_UNRESOLVED || bind_global(r, n))
+	if (n->u.name.sym.kind != KP_SYM_UNRESOLVED || bind_global(r, n) ||
+	    bind_event_name(n))
 		return;
 	if (kp_res_builtin_id(n->u.name.id) >= 0) {
 		/* Built-ins are called by id, they have no function value. */
@@ -691,6 +733,9 @@ static void resolve_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 		if (s->u.numfor.step)
 			resolve_expr(r, s->u.numfor.step);
 		resolve_stmt(r, s->u.numfor.body);
+		break;
+	case KP_AST_PROBE:
+		resolve_expr(r, s->u.probe.fn);
 		break;
 	case KP_AST_CFOR:
 		if (s->u.cfor.init)

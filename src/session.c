@@ -3,7 +3,10 @@
  * The user-space half of a session.  A reader thread drains the session
  * fd while the main thread sits in the START ioctl, because the module
  * runs the top-level code inside that ioctl and waits for room in the
- * output rings when the script prints more than they hold.
+ * output rings when the script prints more than they hold.  With events
+ * the main thread then waits for a reason to stop (a signal, the traced
+ * command's end, the timeout, or the module's KTAP_REC_STOP, which the
+ * reader turns into SIGUSR1) and sends STOP, which runs trace_end.
  */
 #include "config.h"
 
@@ -14,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "merge.h"
 #include "output.h"
@@ -54,6 +60,10 @@ static int kp_reader_take(struct kp_reader *rd, const char *buf, size_t n)
 		if (rec.len > n - off) {
 			rd->read_errno = EPROTO;
 			return -1;
+		}
+		if (rec.type == KTAP_REC_STOP) {
+			kill(getpid(), SIGUSR1);	/* kp_wait_stop() */
+			continue;
 		}
 		if (kp_merge_push(&rd->merge, &rec, buf + off)) {
 			rd->read_errno = ENOMEM;
@@ -103,6 +113,7 @@ static void *kp_reader_main(void *arg)
 	}
 	kp_merge_flush(&rd->merge, kp_reader_emit, rd->printer);
 	free(buf);
+	kill(getpid(), SIGUSR1);	/* the session ended: stop waiting */
 	return NULL;
 }
 
@@ -174,6 +185,11 @@ static int kp_load(int fd, const void *chunk, size_t len,
 		.err_buf = (unsigned long)err,
 		.err_len = sizeof(err),
 		.limits = opts->limits,
+		.events = (unsigned long)opts->events,
+		.nevents = opts->nevents,
+		.cpu = opts->cpu,
+		.pid = opts->pid,
+		.end_proto = opts->end_proto,
 	};
 
 	int load_errno;
@@ -194,12 +210,140 @@ static int kp_load(int fd, const void *chunk, size_t len,
 	return -load_errno;
 }
 
-static int kp_run_loaded(int fd, const struct kp_run_options *opts)
+/* The signals the main thread waits for; blocked in every thread. */
+static void kp_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGUSR1);
+}
+
+/*
+ * -- cmd: fork it, held before exec until the probes are live (a byte
+ * on the pipe; EOF means ktap gave up, and the child exits).
+ */
+static pid_t kp_cmd_fork(char **cmd, int *go)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p) < 0)
+		return -1;
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		sigset_t set;
+
+		kp_stop_signals(&set);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(127);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "ktap: cannot run '%s': %s\n", cmd[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(p[0]);
+	*go = p[1];
+	return pid;
+}
+
+/* Reap the command, killing it first if it still runs. */
+static void kp_cmd_end(pid_t *child, int sig)
+{
+	if (*child <= 0)
+		return;
+	if (sig)
+		kill(*child, sig);
+	waitpid(*child, NULL, 0);
+	*child = 0;
+}
+
+/* The time left until end, or -1 when it has passed. */
+static int kp_time_left(const struct timespec *end, struct timespec *left)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left->tv_sec = end->tv_sec - now.tv_sec;
+	left->tv_nsec = end->tv_nsec - now.tv_nsec;
+	if (left->tv_nsec < 0) {
+		left->tv_sec--;
+		left->tv_nsec += 1000000000L;
+	}
+	return left->tv_sec < 0 ? -1 : 0;
+}
+
+/* Wait for a reason to stop a live session. */
+static void kp_wait_stop(const struct kp_run_options *opts, pid_t *child)
+{
+	struct timespec end, left, *wait = NULL;
+	siginfo_t info;
+	sigset_t set;
+	int sig;
+
+	kp_stop_signals(&set);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += (time_t)opts->timeout;
+	end.tv_nsec += (long)((opts->timeout - (double)(time_t)opts->timeout) *
+			      1e9);
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	for (;;) {
+		if (opts->timeout > 0) {
+			if (kp_time_left(&end, &left))
+				return;
+			wait = &left;
+		}
+		sig = sigtimedwait(&set, &info, wait);
+		if (sig < 0 && errno == EINTR)
+			continue;
+		if (sig != SIGCHLD)
+			return;		/* a signal, SIGUSR1, the timeout */
+		if (*child > 0 && waitpid(*child, NULL, WNOHANG) == *child) {
+			*child = 0;
+			return;
+		}
+	}
+}
+
+/* START; when live, release the command, wait, STOP.  0 or an errno. */
+static int kp_trace(int fd, const struct kp_run_options *opts, pid_t *child,
+		    int go)
+{
+	int live;
+
+	kp_msg_verbose("running the top-level code");
+	live = ioctl(fd, KTAP_IOC_START);
+	if (live < 0)
+		return errno;
+	if (live == 1) {
+		kp_msg_verbose("tracing %u events", opts->nevents);
+		if (go >= 0 && write(go, "g", 1) != 1)
+			kp_cmd_end(child, SIGKILL);
+		kp_wait_stop(opts, child);
+		if (ioctl(fd, KTAP_IOC_STOP) < 0)
+			return errno;
+	}
+	return 0;
+}
+
+static int kp_run_loaded(int fd, const struct kp_run_options *opts,
+			 pid_t *child, int go)
 {
 	struct kp_printer printer;
 	struct kp_reader rd = { .fd = fd, .printer = &printer };
 	pthread_t reader;
-	int ret, start_errno = 0;
+	int ret, start_errno;
 
 	kp_printer_init(&printer, opts->out, opts->timestamps);
 	kp_merge_init(&rd.merge, KP_MERGE_WINDOW_NS, KP_MERGE_MAX_HELD);
@@ -209,9 +353,7 @@ static int kp_run_loaded(int fd, const struct kp_run_options *opts)
 			strerror(ret));
 		return KP_EXIT_SYSTEM;
 	}
-	kp_msg_verbose("running the top-level code");
-	if (ioctl(fd, KTAP_IOC_START) < 0)
-		start_errno = errno;
+	start_errno = kp_trace(fd, opts, child, go);
 	pthread_join(reader, NULL);
 	kp_msg_verbose("%llu reads; %llu records came later than the reorder window",
 		       rd.reads, rd.merge.late);
@@ -234,21 +376,40 @@ static int kp_run_loaded(int fd, const struct kp_run_options *opts)
 int kp_session_run(const void *chunk, size_t len,
 		   const struct kp_run_options *opts)
 {
-	int fd, ret;
+	struct kp_run_options o = *opts;
+	pid_t child = 0;
+	int fd, ret, go = -1;
+	sigset_t set;
 
 	fd = kp_open_device();
 	if (fd < 0)
 		return KP_EXIT_SYSTEM;
+	kp_stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (kp_check_abi(fd, opts)) {
-		ret = KP_EXIT_SYSTEM;
-	} else {
-		ret = kp_load(fd, chunk, len, opts);
-		if (ret == 0)
-			ret = kp_run_loaded(fd, opts);
-		else
-			ret = ret == -EINVAL || ret == -ENOMEM ? KP_EXIT_SCRIPT :
-							 KP_EXIT_SYSTEM;
+		close(fd);
+		return KP_EXIT_SYSTEM;
 	}
+	if (o.cmd) {
+		child = kp_cmd_fork(o.cmd, &go);
+		if (child < 0) {
+			fprintf(stderr, "ktap: cannot start '%s': %s\n",
+				o.cmd[0], strerror(errno));
+			close(fd);
+			return KP_EXIT_SYSTEM;
+		}
+		o.pid = child;
+	}
+	ret = kp_load(fd, chunk, len, &o);
+	if (ret == 0)
+		ret = kp_run_loaded(fd, &o, &child, go);
+	else
+		ret = ret == -EINVAL || ret == -ENOMEM || ret == -ENOENT ?
+		      KP_EXIT_SCRIPT : KP_EXIT_SYSTEM;
+	if (go >= 0)
+		close(go);
+	/* Done with it: a command that still runs is told to end. */
+	kp_cmd_end(&child, SIGTERM);
 	close(fd);
 	return ret;
 }

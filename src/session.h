@@ -15,6 +15,13 @@ struct kp_run_options {
 	struct ktap_limits limits;	/* zero fields: module defaults */
 	FILE *out;			/* the script's output: stdout or -o */
 	bool timestamps;		/* -T */
+	const struct ktap_event *events;	/* the script's events */
+	unsigned nevents;
+	unsigned end_proto;		/* trace_end's prototype, or 0 */
+	int cpu;			/* -C, or -1 for every CPU */
+	int pid;			/* -p, or 0 */
+	double timeout;			/* -t seconds, or 0 */
+	char **cmd;			/* -- cmd args: started and traced */
 };
 
 /* Exit statuses of the ktap command. */
@@ -25,7 +32,12 @@ enum kp_exit {
 	KP_EXIT_SYSTEM = 3,	/* module missing, ABI mismatch, permissions */
 };
 
-/* Load chunk into a new session, run it, stream its output; enum kp_exit. */
+/*
+ * Load chunk into a new session, run it, stream its output; enum kp_exit.
+ * With events, tracing goes on until Ctrl-C (SIGINT, SIGTERM), exit()
+ * or a runtime error in the script, the end of the traced command, or
+ * the -t timeout; then trace_end runs.
+ */
 int kp_session_run(const void *chunk, size_t len,
 		   const struct kp_run_options *opts);
 

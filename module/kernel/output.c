@@ -203,6 +203,12 @@ int kp_output_write(struct kp_output *out, u16 type, const void *data,
 	return 0;
 }
 
+void kp_output_request_stop(struct kp_output *out)
+{
+	atomic_set(&out->stop, 1);
+	irq_work_queue(&out->wake);
+}
+
 void kp_output_end(struct kp_output *out)
 {
 	/* Pairs with the readers: who sees ended sees every record. */
@@ -294,6 +300,17 @@ static size_t kp_output_take(struct kp_output *out, struct kp_ring **rings,
 		done += kp_ring_record_bytes(sizeof(lost));
 		out->lost_reported += lost;
 	}
+	/* After every record: ktap stops once it has seen them all. */
+	if (!*more && atomic_read(&out->stop) &&
+	    done + kp_ring_record_bytes(0) <= count) {
+		rec = (struct ktap_record){
+			.type = KTAP_REC_STOP,
+			.time_ns = ktime_get_mono_fast_ns(),
+		};
+		atomic_set(&out->stop, 0);
+		memcpy(out->bounce + done, &rec, sizeof(rec));
+		done += kp_ring_record_bytes(0);
+	}
 	return done;
 }
 
@@ -304,7 +321,7 @@ static bool kp_output_readable(struct kp_output *out)
 	int cpu;
 
 	/* Pairs with kp_output_end(). */
-	if (smp_load_acquire(&out->ended))
+	if (smp_load_acquire(&out->ended) || atomic_read(&out->stop))
 		return true;
 	if (!rings)
 		return false;

@@ -34,6 +34,7 @@ struct kp_output {
 	u32 *heads;			/* their heads at the start of it */
 	struct ktap_record *fronts;	/* their oldest record's header */
 	u64 lost_reported;		/* drops already sent as LOST */
+	atomic_t stop;			/* a KTAP_REC_STOP is to be sent */
 	wait_queue_head_t readers;	/* wait for records or the end */
 	wait_queue_head_t writers;	/* sleepable writers wait for room */
 };
@@ -70,6 +71,12 @@ int kp_output_write(struct kp_output *out, u16 type, const void *data,
  * Writing after this is a bug.
  */
 void kp_output_end(struct kp_output *out);
+
+/*
+ * Ask ktap to stop the session: the next read() ends with a
+ * KTAP_REC_STOP record (ABI 1.6).  Any context, NMI included.
+ */
+void kp_output_request_stop(struct kp_output *out);
 
 /* Process context; no writer may remain (kp_output_end() first). */
 void kp_output_destroy(struct kp_output *out);

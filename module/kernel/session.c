@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The session: what one open file of /dev/ktap owns and the ioctls that
- * drive it.  A session goes NEW --LOAD--> LOADED --START--> STARTED; its
- * output is read() until the end.  Closing the file, which the kernel
- * also does when ktap is killed, frees everything the session owns.
+ * drive it.  A session goes NEW --LOAD--> LOADED --START--> LIVE
+ * --STOP--> ENDED (START goes straight to ENDED when nothing is left to
+ * wait for); its output is read() until the end.  Closing the file,
+ * which the kernel also does when ktap is killed, detaches every event
+ * and frees everything the session owns.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,30 +20,14 @@
 #include <linux/uaccess.h>
 #include "../uapi/ktap.h"
 #include "../vm/vm.h"
+#include "event.h"
 #include "output.h"
 #include "session.h"
 
 #define KP_ERR_MAX	512
 
-enum kp_session_state {
-	KP_SESSION_NEW,
-	KP_SESSION_LOADED,
-	KP_SESSION_STARTED,
-};
-
-struct kp_session {
-	struct mutex lock;		/* serialises ioctls */
-	enum kp_session_state state;
-	struct kp_vm *vm;
-	struct kp_output out;
-	/*
-	 * The task running VM code in process context (the top-level code,
-	 * trace_end) inside an ioctl, or NULL: its output may wait for the
-	 * reader when a ring is full (module parameter output_wait).  Any
-	 * other writer, a probe handler, drops and counts.
-	 */
-	struct task_struct *runner;
-};
+static void kp_session_fire(struct kp_events *set,
+			    const struct kp_evctx *ctx);
 
 static int kp_session_open(struct inode *inode, struct file *file)
 {
@@ -54,6 +40,7 @@ static int kp_session_open(struct inode *inode, struct file *file)
 	if (!s)
 		return -ENOMEM;
 	mutex_init(&s->lock);
+	s->events.fire = kp_session_fire;
 	kp_output_init(&s->out);
 	file->private_data = s;
 	return 0;
@@ -64,6 +51,7 @@ static int kp_session_release(struct inode *inode, struct file *file)
 	struct kp_session *s = file->private_data;
 	struct kp_vm_stats st;
 
+	kp_events_free(&s->events);
 	if (s->vm) {
 		kp_vm_stats(s->vm, &st);
 		kp_last_session.pool_objects = st.pool_objects;
@@ -89,6 +77,37 @@ static int kp_session_emit(void *ctx, u16 type, const char *data, u32 len)
 			 READ_ONCE(kp_output_wait) && kp_vm_may_sleep(s->vm);
 
 	return kp_output_write(&s->out, type, data, len, may_sleep);
+}
+
+/* exit(): in the top level, START ends the session; in a probe, STOP. */
+static void kp_session_exit(void *ctx)
+{
+	struct kp_session *s = ctx;
+
+	WRITE_ONCE(s->exit_requested, true);
+	if (atomic_cmpxchg(&s->events.state, KP_EVENTS_LIVE,
+			   KP_EVENTS_STOPPING) == KP_EVENTS_LIVE)
+		kp_output_request_stop(&s->out);
+}
+
+/* Run the body of a hit on this CPU's execution context. */
+static void kp_session_fire(struct kp_events *set, const struct kp_evctx *ctx)
+{
+	struct kp_session *s = container_of(set, struct kp_session, events);
+	int ret;
+
+	ret = kp_vm_run_probe(s->vm, &s->vm->chunk.protos[ctx->ev->d.proto],
+			      ctx);
+	if (ret && ret != -EBUSY)
+		kp_session_probe_failed(s);
+}
+
+void kp_session_probe_failed(struct kp_session *s)
+{
+	WRITE_ONCE(s->failed, true);
+	if (atomic_cmpxchg(&s->events.state, KP_EVENTS_LIVE,
+			   KP_EVENTS_STOPPING) == KP_EVENTS_LIVE)
+		kp_output_request_stop(&s->out);
 }
 
 /*
@@ -169,11 +188,41 @@ static int kp_resolve_limits(const struct ktap_limits *req,
 	return -E2BIG;
 }
 
+/* The events and trace_end of a LOAD; on failure the VM goes too. */
+static int kp_load_events(struct kp_session *s, const struct ktap_load *req,
+			  char *err)
+{
+	u32 nprotos = s->vm->chunk.nprotos;
+	int ret;
+
+	if (req->end_proto >= nprotos) {
+		snprintf(err, KP_ERR_MAX, "trace_end body %u outside 1..%u",
+			 req->end_proto, nprotos - 1);
+		ret = -EINVAL;
+	} else {
+		s->end_proto = req->end_proto;
+		/* Probe context lives on the pool: all of it, before probes. */
+		ret = req->nevents ? kp_vm_reserve_pool(s->vm) : 0;
+		if (ret)
+			snprintf(err, KP_ERR_MAX, "cannot map the session's memory pool (--max-memory)");
+		else
+			ret = kp_events_load(&s->events, req, nprotos, err,
+					     KP_ERR_MAX);
+	}
+	if (ret) {
+		kp_events_free(&s->events);
+		kp_vm_free(s->vm);
+		s->vm = NULL;
+	}
+	return ret;
+}
+
 static int kp_load(struct kp_session *s, const struct ktap_load *req,
 		   char *err)
 {
 	struct kp_vm_host host = {
-		.emit = kp_session_emit, .yield = kp_session_yield, .ctx = s,
+		.emit = kp_session_emit, .yield = kp_session_yield,
+		.event_get = kp_event_get, .stop = kp_session_exit, .ctx = s,
 	};
 	struct kp_vm_limits lim;
 	u32 output_size;
@@ -217,6 +266,12 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 		s->vm = NULL;
 		return ret;
 	}
+	ret = kp_load_events(s, req, err);
+	if (ret) {
+		/* The rings stay until release; this session is done. */
+		s->state = KP_SESSION_ENDED;
+		return ret;
+	}
 	s->state = KP_SESSION_LOADED;
 	return 0;
 }
@@ -255,9 +310,35 @@ static long kp_ioctl_load(struct kp_session *s, void __user *arg)
 }
 
 /*
- * Run the top-level code.  A runtime error is reported in the output
- * stream, not as the ioctl's result; a signal while waiting for the
- * reader ends the run with that error.
+ * Stop: quiesce the events, run trace_end once unless a runtime error
+ * stopped the session, report dropped hits, end the output.
+ */
+static int kp_session_stop(struct kp_session *s)
+{
+	u64 dropped;
+	int ret = 0;
+
+	if (s->state != KP_SESSION_LIVE)
+		return 0;
+	kp_events_quiesce(&s->events);
+	WRITE_ONCE(s->runner, current);
+	if (s->end_proto && !READ_ONCE(s->failed))
+		ret = kp_vm_run_proc(s->vm, &s->vm->chunk.protos[s->end_proto]);
+	dropped = kp_vm_dropped(s->vm) + atomic64_read(&s->events.dropped);
+	if (dropped)
+		kp_output_write(&s->out, KTAP_REC_DROPPED, &dropped,
+				sizeof(dropped), true);
+	WRITE_ONCE(s->runner, NULL);
+	s->state = KP_SESSION_ENDED;
+	kp_output_end(&s->out);
+	return ret == -EINVAL ? 0 : ret;
+}
+
+/*
+ * Run the top-level code, then enable the events.  A runtime error is
+ * reported in the output stream, not as the ioctl's result; a signal
+ * while waiting for the reader ends the run with that error.  Returns 1
+ * when the session is live (see KTAP_IOC_STOP).
  */
 static long kp_ioctl_start(struct kp_session *s)
 {
@@ -265,11 +346,17 @@ static long kp_ioctl_start(struct kp_session *s)
 
 	if (s->state != KP_SESSION_LOADED)
 		return -EINVAL;
-	s->state = KP_SESSION_STARTED;
 	WRITE_ONCE(s->runner, current);
 	ret = kp_vm_run_main(s->vm);
 	WRITE_ONCE(s->runner, NULL);
-	kp_output_end(&s->out);
+	s->state = KP_SESSION_LIVE;
+	if (!ret && !s->exit_requested && (s->events.n || s->end_proto)) {
+		kp_events_enable(&s->events);
+		return 1;
+	}
+	if (ret)
+		WRITE_ONCE(s->failed, true);
+	ret = kp_session_stop(s) ?: ret;
 	return ret == -EINVAL ? 0 : ret;
 }
 
@@ -290,6 +377,9 @@ static long kp_session_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case KTAP_IOC_START:
 		ret = kp_ioctl_start(s);
+		break;
+	case KTAP_IOC_STOP:
+		ret = kp_session_stop(s);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		7
+#define KTAP_ABI_MINOR		8
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -75,6 +75,12 @@ struct ktap_load {
 	__u32 err_len;		/* size of err_buf */
 	__u64 err_buf;		/* user pointer, may be 0 */
 	struct ktap_limits limits;
+	/* ABI 1.8: events (see "Events" below); all 0 for a script without */
+	__u64 events;		/* user pointer to struct ktap_event[nevents] */
+	__u32 nevents;
+	__s32 cpu;		/* -C: only this CPU; -1 every CPU */
+	__s32 pid;		/* -p / -- cmd: only this process; 0 all */
+	__u32 end_proto;	/* trace_end body, 0 when the script has none */
 };
 
 /* KTAP_IOC_START: run the top-level code; output arrives through read(). */
@@ -82,6 +88,14 @@ struct ktap_load {
 #define KTAP_IOC_VERSION	_IOR(KTAP_IOC_TYPE, 0, struct ktap_version)
 #define KTAP_IOC_LOAD		_IOW(KTAP_IOC_TYPE, 1, struct ktap_load)
 #define KTAP_IOC_START		_IO(KTAP_IOC_TYPE, 2)
+/*
+ * KTAP_IOC_START returns 1 when events are live: the session then runs
+ * until KTAP_IOC_STOP (ABI 1.8), which disables every event, runs the
+ * trace_end body once (not after a runtime error) and ends the output.
+ * It returns 0 when the session already ended (no events, exit() or an
+ * error in the top-level code).
+ */
+#define KTAP_IOC_STOP		_IO(KTAP_IOC_TYPE, 3)
 
 /* ------------------------------------------------------------------------
  * Output records, read() from the session fd
@@ -104,6 +118,16 @@ enum ktap_record_type {
 	KTAP_REC_OUTPUT = 1,	/* text for stdout */
 	KTAP_REC_ERROR = 2,	/* runtime error "script:line: message" */
 	KTAP_REC_LOST = 3,	/* payload: __u64 count of dropped records */
+	/*
+	 * ABI 1.8: the session asks to be stopped (exit() or a runtime
+	 * error in a probe); ktap answers with KTAP_IOC_STOP.  No payload.
+	 */
+	KTAP_REC_STOP = 4,
+	/*
+	 * ABI 1.8: at the end, the event hits that could not run a body
+	 * (payload: __u64 count).
+	 */
+	KTAP_REC_DROPPED = 5,
 };
 
 struct ktap_record {
@@ -115,6 +139,97 @@ struct ktap_record {
 
 #define KTAP_RECORD_ALIGN	8
 #define KTAP_RECORD_MAX		4096	/* payload bytes of one record */
+
+/* ------------------------------------------------------------------------
+ * Events (ABI 1.8)
+ *
+ * LOAD carries an array of event descriptors: what to attach and which
+ * prototype (a function of no parameters) runs on each hit.  User space
+ * resolves names (tracefs, kallsyms) and field layouts; the module checks
+ * every field against the record it receives before reading it.
+ * ------------------------------------------------------------------------ */
+
+enum ktap_event_type {
+	KTAP_EVENT_TRACEPOINT = 1,	/* config: tracepoint id (tracefs "id") */
+	KTAP_EVENT_KPROBE = 2,		/* name: symbol; config: offset */
+	KTAP_EVENT_KRETPROBE = 3,	/* name: symbol */
+	KTAP_EVENT_TICK = 4,		/* config: period in ns, one CPU */
+	KTAP_EVENT_PROFILE = 5,		/* config: period in ns, every CPU */
+};
+
+#define KTAP_EVENTS_MAX		4096	/* descriptors of one session */
+#define KTAP_EVENT_NAME_MAX	128	/* bytes of name, NUL included */
+#define KTAP_FIELDS_MAX		64	/* fields of one event */
+#define KTAP_FIELD_NAME_MAX	48	/* bytes of a field name, NUL included */
+#define KTAP_FIELD_SLOTS	32	/* distinct $names of one script */
+#define KTAP_ARGSTR_ARGS	16	/* fields argstr's format may use */
+#define KTAP_ARGSTR_MAX		1024	/* bytes of argstr's format */
+#define KTAP_TIMER_MIN_NS	100000	/* tick/profile: at most 10 kHz */
+
+/* How a field's bytes become a value. */
+enum ktap_field_kind {
+	KTAP_FIELD_INT = 1,	/* signed integer of size 1, 2, 4 or 8 */
+	KTAP_FIELD_UINT = 2,	/* unsigned integer (pointers too) */
+	KTAP_FIELD_CHARS = 3,	/* char[size], NUL-terminated or full */
+	KTAP_FIELD_DATA_LOC = 4,	/* __data_loc char[]: u16 offset, u16 len */
+	KTAP_FIELD_OTHER = 5,	/* not representable: reads give nil */
+};
+
+struct ktap_event_field {
+	char name[KTAP_FIELD_NAME_MAX];
+	__u16 offset;		/* in the raw record */
+	__u16 size;
+	__u8 kind;		/* enum ktap_field_kind */
+	__u8 pad[3];		/* must be 0 */
+};
+
+/* The flags of struct ktap_event. */
+/*
+ * One of a glob's matches: skipped when the kernel refuses it (LOAD still
+ * fails when it refuses every event).
+ */
+#define KTAP_EVENT_F_OPTIONAL	0x1
+
+struct ktap_event {
+	__u32 type;		/* enum ktap_event_type */
+	__u32 proto;		/* the body: prototype 1..nprotos-1 */
+	__u64 config;		/* see enum ktap_event_type */
+	char name[KTAP_EVENT_NAME_MAX];	/* probename, NUL-terminated */
+	__u32 flags;		/* KTAP_EVENT_F_* */
+	__u16 nfields;		/* tracepoints: fields[] entries */
+	__u16 first_arg;	/* fields[first_arg] is arg0 */
+	__u64 fields;		/* user pointer to struct ktap_event_field[] */
+	/* $name slot -> index into fields[] + 1; 0: no such field (nil) */
+	__u8 slots[KTAP_FIELD_SLOTS];
+	/*
+	 * argstr: a printf format of the VM (man/ktap.7) applied to the
+	 * fields fmt_args[0..fmt_nargs); fmt_len 0 means argstr is nil.
+	 */
+	__u64 fmt;		/* user pointer to fmt_len bytes */
+	__u32 fmt_len;
+	__u32 fmt_nargs;
+	__u8 fmt_args[KTAP_ARGSTR_ARGS];
+};
+
+/*
+ * Event context items, operand B of EVGET (operand C is the argument
+ * number for ARG, the $name slot for FIELD).  Append only.
+ */
+enum ktap_evctx {
+	KTAP_EVCTX_PROBENAME,	/* the event's name */
+	KTAP_EVCTX_ARGSTR,	/* the event rendered as text */
+	KTAP_EVCTX_CPU,
+	KTAP_EVCTX_PID,		/* process (thread group) id */
+	KTAP_EVCTX_TID,		/* thread id */
+	KTAP_EVCTX_UID,
+	KTAP_EVCTX_EXECNAME,	/* current->comm */
+	KTAP_EVCTX_ARG,		/* argC, see man/ktap.7 */
+	KTAP_EVCTX_FIELD,	/* $name of slot C */
+	KTAP_EVCTX_RETVAL,	/* return value in a kretprobe */
+	KTAP_EVCTX__COUNT
+};
+
+#define KTAP_EVCTX_MAX_ARG	9	/* arg0 .. arg9 */
 
 /* ------------------------------------------------------------------------
  * Bytecode chunk
@@ -221,6 +336,7 @@ struct ktap_const_header {
  *   KNUM  KSC of an integer constant                       (ABI 1.6)
  *   KDIV  KNUM of a constant other than 0: a divisor       (ABI 1.6)
  *   BIT   0 or 1                                           (ABI 1.6)
+ *   EVT   an enum ktap_evctx item                          (ABI 1.8)
  */
 enum ktap_operand_mode {
 	KTAP_MODE_NONE,
@@ -238,6 +354,7 @@ enum ktap_operand_mode {
 	KTAP_MODE_KNUM,
 	KTAP_MODE_KDIV,
 	KTAP_MODE_BIT,
+	KTAP_MODE_EVT,
 };
 
 /* The modes that fill the 16-bit Bx field (ABx layout). */
@@ -263,8 +380,8 @@ enum ktap_opcode {
  * ever appended, so the first opcode of each minor is enough).
  */
 #define KTAP_OP_MINOR(op)	\
-	((op) >= KTAP_OP_ADDT ? 7 : (op) >= KTAP_OP_ADDK ? 6 :		\
-	 (op) >= KTAP_OP_AGGT ? 3 :					\
+	((op) >= KTAP_OP_EVGET ? 8 : (op) >= KTAP_OP_ADDT ? 7 :	\
+	 (op) >= KTAP_OP_ADDK ? 6 : (op) >= KTAP_OP_AGGT ? 3 :		\
 	 (op) >= KTAP_OP_NEWTAB ? 2 : (op) >= KTAP_OP_FUNC ? 1 : 0)
 
 /*
@@ -279,7 +396,8 @@ enum ktap_builtin {
 
 /* The ABI minor that introduced a built-in, like KTAP_OP_MINOR. */
 #define KTAP_BIF_MINOR(id)	\
-	((id) >= KTAP_BIF_STACK ? 4 : (id) >= KTAP_BIF_COUNT ? 3 :	\
-	 (id) >= KTAP_BIF_DELETE ? 2 : (id) >= KTAP_BIF_PRINTF ? 1 : 0)
+	((id) >= KTAP_BIF_EXIT ? 8 : (id) >= KTAP_BIF_STACK ? 4 :	\
+	 (id) >= KTAP_BIF_COUNT ? 3 : (id) >= KTAP_BIF_DELETE ? 2 :	\
+	 (id) >= KTAP_BIF_PRINTF ? 1 : 0)
 
 #endif /* _UAPI_KTAP_H */

@@ -45,4 +45,7 @@ KTAP_BUILTIN(ARCH, "arch", 0, 0)	/* () -> machine, e.g. "x86_64" */
 KTAP_BUILTIN(KERNEL_V, "kernel_v", 0, 0) /* () -> kernel release (uname -r) */
 KTAP_BUILTIN(USTACK, "ustack", 0, 1)	/* ([depth]) -> the user backtrace, raw */
 
+/* ABI 1.8: events */
+KTAP_BUILTIN(EXIT, "exit", 0, 0)	/* (): stop tracing; trace_end runs */
+
 #undef KTAP_BUILTIN

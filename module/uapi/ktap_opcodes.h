@@ -123,5 +123,11 @@ KTAP_OP(BORT,    REG,  REG,  REG)	/* R[A][R[B]] |= R[C] */
 KTAP_OP(BXORT,   REG,  REG,  REG)	/* R[A][R[B]] ^= R[C] */
 KTAP_OP(SHLT,    REG,  REG,  REG)	/* R[A][R[B]] <<= R[C] */
 KTAP_OP(SHRT,    REG,  REG,  REG)	/* R[A][R[B]] >>= R[C] */
+/*
+ * ABI 1.8: events.  EVGET reads an item of the event being handled
+ * (enum ktap_evctx in ktap.h); outside an event, items that need one
+ * give nil.
+ */
+KTAP_OP(EVGET,   REG,  EVT,  LIT)	/* R[A] := event item B (index C) */
 
 #undef KTAP_OP

@@ -600,6 +600,22 @@ static int kp_bif_PRINT_HIST(struct kp_exec *x, const struct kp_proto *p,
 			   kp_type_name(args[0].type));
 }
 
+/*
+ * exit(): ask the host to stop tracing.  The invocation runs on to its
+ * end; the host runs trace_end once the events are quiet.
+ */
+static int kp_bif_EXIT(struct kp_exec *x,
+		       const struct kp_proto *p __maybe_unused,
+		       const u32 *pc __maybe_unused, struct kp_value *ret,
+		       const struct kp_value *args __maybe_unused,
+		       u32 nargs __maybe_unused)
+{
+	*ret = kp_nil();
+	if (x->vm->host.stop)
+		x->vm->host.stop(x->vm->host.ctx);
+	return 0;
+}
+
 /* Indexed by built-in id: the include file lists them in that order. */
 static const kp_builtin_fn kp_builtins[KTAP_BIF__COUNT] = {
 #define KTAP_BUILTIN(id, name, min_args, max_args) (kp_bif_##id),

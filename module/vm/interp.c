@@ -878,6 +878,12 @@ refill:
 	left -= slice;
 	insn = *pc++;
 	KP_DISPATCH();
+op_EVGET:
+	RA = kp_nil();
+	if (x->vm->host.event_get)
+		x->vm->host.event_get(x, KTAP_INSN_B(insn), KTAP_INSN_C(insn),
+				      &RA);
+	KP_NEXT();
 leave:
 	/* A return: to the caller's frame, or out of the invocation. */
 	if (!depth)

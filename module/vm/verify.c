@@ -154,6 +154,10 @@ static int kp_verify_operand(struct kp_vcheck *v, u32 insn, u8 mode,
 			return kp_verify_fail(v, "%s: flag %c is %u, must be 0 or 1",
 					      op, field, x);
 		return 0;
+	case KTAP_MODE_EVT:
+		if (x >= KTAP_EVCTX__COUNT)
+			return kp_verify_fail(v, "%s: unknown event item %u", op, x);
+		return 0;
 	default:	/* LIT, INT: every value is valid */
 		return 0;
 	}

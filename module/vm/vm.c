@@ -6,6 +6,7 @@
  * the globals consistent across CPUs, free it all.
  */
 #include "vm.h"
+#include "format.h"
 #include "table.h"
 #include "agg.h"
 #include "../uapi/ktap.h"
@@ -184,6 +185,47 @@ int kp_vm_prepare_probes(struct kp_vm *vm)
 	vm->store.shared = true;
 	kp_smp_mb();	/* before the host lets a probe see this VM */
 	return 0;
+}
+
+struct kp_str *kp_vm_scratch_str(struct kp_exec *x, const char *data,
+				 u32 len)
+{
+	struct kp_str *s;
+
+	if (len > x->vm->limits.max_string)
+		len = x->vm->limits.max_string;
+	s = kp_scratch_alloc(&x->scratch, sizeof(*s) + (size_t)len + 1);
+	if (!s)
+		return NULL;
+	memcpy(s->data, data, len);
+	s->data[len] = '\0';
+	s->len = len;
+	s->home = KP_STR_SCRATCH;
+	return s;
+}
+
+struct kp_str *kp_vm_scratch_format(struct kp_exec *x, const char *fmt,
+				    u32 len, const struct kp_value *args,
+				    u32 nargs)
+{
+	struct kp_fmt_error err;
+	struct kp_fmt_out o;
+	struct kp_str *s;
+	u64 n;
+
+	/* Measure, then write: the formatter counts what does not fit. */
+	kp_fmt_init(&o, NULL, 0);
+	kp_fmt_format(&o, fmt, len, args, nargs, &err);
+	n = o.len < x->vm->limits.max_string ? o.len : x->vm->limits.max_string;
+	s = kp_scratch_alloc(&x->scratch, sizeof(*s) + (size_t)n + 1);
+	if (!s)
+		return NULL;
+	kp_fmt_init(&o, s->data, n);
+	kp_fmt_format(&o, fmt, len, args, nargs, &err);
+	s->data[n] = '\0';
+	s->len = (u32)n;
+	s->home = KP_STR_SCRATCH;
+	return s;
 }
 
 u64 kp_vm_dropped(struct kp_vm *vm)

@@ -55,6 +55,17 @@ struct kp_vm_host {
 	 * whose process is being killed.
 	 */
 	int (*yield)(void *ctx);
+	/*
+	 * Events (ABI 1.8), both may be NULL.  event_get() puts item
+	 * (enum ktap_evctx) of the event x->event, with index (argN's N,
+	 * a $name slot), into *out; it may build strings with
+	 * kp_vm_scratch_str() and kp_vm_scratch_format(), and leaves *out
+	 * nil when the item does not exist.  stop() is exit().  Both are
+	 * called wherever the code runs, probe context included.
+	 */
+	void (*event_get)(struct kp_exec *x, u32 item, u32 index,
+			  struct kp_value *out);
+	void (*stop)(void *ctx);
 	void *ctx;
 };
 
@@ -135,6 +146,17 @@ int kp_vm_run_probe(struct kp_vm *vm, const struct kp_proto *proto,
  * kp_vm_run_probe() before it drops the event.
  */
 int kp_vm_prepare_probes(struct kp_vm *vm);
+
+/*
+ * Temporaries for event_get(): a string of x's scratch holding
+ * data[0..len) (cut at --max-string), and the text that the printf
+ * format fmt[0..len) makes of args.  NULL when out of memory.
+ */
+struct kp_str *kp_vm_scratch_str(struct kp_exec *x, const char *data,
+				 u32 len);
+struct kp_str *kp_vm_scratch_format(struct kp_exec *x, const char *fmt,
+				    u32 len, const struct kp_value *args,
+				    u32 nargs);
 
 /* How many events kp_vm_run_probe() dropped. */
 u64 kp_vm_dropped(struct kp_vm *vm);

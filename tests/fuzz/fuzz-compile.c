@@ -12,6 +12,7 @@
  * operand flagged by the disassembler (fuzz_check_listing()).
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
@@ -56,6 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512];
 	int ret;
 
+	/* Event discovery must not read (or mount) the host's tracefs. */
+	setenv("KTAP_TRACEFS", "/nonexistent/tracefs", 0);
+	setenv("KTAP_KALLSYMS", "/nonexistent/kallsyms", 0);
 	if (kp_compile("fuzz.kp", (const char *)data, size, fuzz_devnull(),
 		       &chunk)) {
 		if (chunk.data || chunk.len)

@@ -114,6 +114,164 @@ static void abuse_read(const void *chunk, size_t len)
 	close(fd);
 }
 
+/* LOAD with one event descriptor; -errno, the message in err. */
+static int load_event(const void *chunk, size_t len, struct ktap_event *ev,
+		      struct ktap_load *extra, char *err, size_t errlen)
+{
+	struct ktap_load req = {
+		.size = sizeof(req), .chunk = (unsigned long)chunk,
+		.chunk_len = len, .events = (unsigned long)ev, .nevents = 1,
+		.cpu = -1,
+	};
+	int fd = open_session(), ret;
+
+	if (extra) {
+		req.nevents = extra->nevents;
+		req.cpu = extra->cpu;
+		req.pid = extra->pid;
+		req.end_proto = extra->end_proto;
+		if (extra->events)
+			req.events = extra->events;
+	}
+	ret = load(fd, &req, err, errlen);
+	close(fd);
+	return ret;
+}
+
+static struct ktap_event tick(unsigned period)
+{
+	struct ktap_event ev = {
+		.type = KTAP_EVENT_TICK, .proto = 1, .config = period,
+	};
+
+	strcpy(ev.name, "tick-1ms");
+	return ev;
+}
+
+/* Malformed event descriptors (the chunk must have a prototype 1). */
+static void abuse_events(const void *chunk, size_t len)
+{
+	struct ktap_event_field f = { .name = "x", .offset = 8, .size = 4,
+				      .kind = KTAP_FIELD_INT };
+	struct ktap_load x = { .nevents = 1, .cpu = -1 };
+	struct ktap_event ev;
+	char err[512];
+
+	ev = tick(1000000);
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == 0,
+	      "a good tick descriptor loads");
+	ev.type = 0;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "bad type"), "event type 0: EINVAL");
+	ev = tick(1000000);
+	ev.proto = 0;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL,
+	      "the top level as a body: EINVAL");
+	ev.proto = 999;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL,
+	      "a body past the prototypes: EINVAL");
+	ev = tick(1000);
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "below the minimum"), "a 1us timer: EINVAL");
+	ev = tick(1000000);
+	memset(ev.name, 'a', sizeof(ev.name));
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "not terminated"), "an unterminated name: EINVAL");
+	ev = tick(1000000);
+	ev.flags = 0x80;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL,
+	      "unknown event flags: EINVAL");
+	ev.flags = 0;
+	ev.nfields = 1;
+	ev.fields = (unsigned long)&f;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "only tracepoints"), "a timer with fields: EINVAL");
+	ev.type = KTAP_EVENT_TRACEPOINT;
+	ev.fields = 16;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EFAULT,
+	      "fields at a bad address: EFAULT");
+	ev.fields = (unsigned long)&f;
+	ev.nfields = KTAP_FIELDS_MAX + 1;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL,
+	      "too many fields: EINVAL");
+	ev.nfields = 1;
+	ev.slots[3] = 2;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "slot"), "a $name slot past the fields: EINVAL");
+	ev.slots[3] = 1;
+	f.kind = 9;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "malformed"), "a field of unknown kind: EINVAL");
+	f.kind = KTAP_FIELD_INT;
+	f.size = 3;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL,
+	      "a 3-byte integer field: EINVAL");
+	f.size = 4;
+	ev.fmt_nargs = 1;
+	ev.fmt_args[0] = 1;
+	ev.fmt_len = 2;
+	ev.fmt = (unsigned long)"%d";
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "argstr"), "argstr of a field past the end: EINVAL");
+	ev.fmt_args[0] = 0;
+	ev.config = 0xfffffff;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) < 0 &&
+	      strstr(err, "cannot attach tracepoint"),
+	      "a tracepoint id that does not exist is refused");
+	memset(&ev, 0, sizeof(ev));
+	ev.type = KTAP_EVENT_KPROBE;
+	ev.proto = 1;
+	strcpy(ev.name, "no_such_function_in_any_kernel");
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -ENOENT &&
+	      strstr(err, "no such symbol"), "a kprobe on nothing: ENOENT");
+	ev = tick(1000000);
+	x.cpu = 4096;
+	check(load_event(chunk, len, &ev, &x, err, sizeof(err)) == -EINVAL,
+	      "cpu 4096: EINVAL");
+	x.cpu = -1;
+	x.pid = -5;
+	check(load_event(chunk, len, &ev, &x, err, sizeof(err)) == -EINVAL,
+	      "a negative pid: EINVAL");
+	x.pid = 0;
+	x.end_proto = 999;
+	check(load_event(chunk, len, &ev, &x, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "trace_end"), "a trace_end past the prototypes: EINVAL");
+	x.end_proto = 0;
+	x.nevents = KTAP_EVENTS_MAX + 1;
+	check(load_event(chunk, len, &ev, &x, err, sizeof(err)) == -EINVAL,
+	      "too many events: EINVAL");
+	x.nevents = 2;
+	x.events = 16;
+	check(load_event(chunk, len, &ev, &x, err, sizeof(err)) == -EFAULT,
+	      "descriptors at a bad address: EFAULT");
+}
+
+/* A live session: START says so, STOP ends it, read() then sees the end. */
+static void abuse_live(const void *chunk, size_t len)
+{
+	struct ktap_event ev = tick(1000000);
+	struct ktap_load req = {
+		.size = sizeof(req), .chunk = (unsigned long)chunk,
+		.chunk_len = len, .events = (unsigned long)&ev, .nevents = 1,
+		.cpu = -1,
+	};
+	char err[512], buf[65536];
+	int fd = open_session();
+	ssize_t n;
+
+	check(ioctl(fd, KTAP_IOC_STOP) == 0, "STOP before LOAD does nothing");
+	check(load(fd, &req, err, sizeof(err)) == 0, "LOAD a tick event");
+	check(ioctl(fd, KTAP_IOC_START) == 1, "START with events: 1, live");
+	usleep(50000);
+	check(ioctl(fd, KTAP_IOC_STOP) == 0, "STOP ends the session");
+	check(ioctl(fd, KTAP_IOC_STOP) == 0, "a second STOP does nothing");
+	do {
+		n = read(fd, buf, sizeof(buf));
+	} while (n > 0);
+	check(n == 0, "read() then reaches the end");
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	static char chunk[KTAP_CHUNK_MAX];
@@ -128,6 +286,8 @@ int main(int argc, char **argv)
 	fclose(f);
 	abuse_load(chunk, len);
 	abuse_read(chunk, len);
+	abuse_events(chunk, len);
+	abuse_live(chunk, len);
 	printf("%d failures\n", failures);
 	return failures != 0;
 }

@@ -69,6 +69,10 @@ int kp_session_run(const void *chunk, size_t len,
 
 	if (uvm_limits(&opts->limits, &lim))
 		return KP_EXIT_SYSTEM;
+	if (opts->nevents || opts->cmd || opts->pid) {
+		fprintf(stderr, "ktap: the user-space VM has no kernel events; run this script with ktap\n");
+		return KP_EXIT_SYSTEM;
+	}
 	kp_printer_init(&printer, opts->out, opts->timestamps);
 	ret = kp_vm_load(chunk, len, &lim, &host, &vm, err, sizeof(err));
 	if (ret) {
@@ -76,7 +80,10 @@ int kp_session_run(const void *chunk, size_t len,
 		return ret == -EINVAL || ret == -ENOMEM ? KP_EXIT_SCRIPT :
 							 KP_EXIT_SYSTEM;
 	}
-	kp_vm_run_main(vm);
+	/* Without events the session stops at once: trace_end runs now. */
+	if (!kp_vm_run_main(vm) && opts->end_proto &&
+	    opts->end_proto < vm->chunk.nprotos)
+		kp_vm_run_proc(vm, &vm->chunk.protos[opts->end_proto]);
 	kp_vm_free(vm);
 	if (kp_printer_finish(&printer))
 		return KP_EXIT_SYSTEM;

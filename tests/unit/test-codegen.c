@@ -680,6 +680,25 @@ static void test_tables(void)
 	       "a variable named table is indexed instead");
 }
 
+/* Probe bodies are prototypes; the top level does not run them. */
+static void test_probes(void)
+{
+	struct compiled *c;
+
+	c = compile("tick-1s { print(pid, arg3) }\ntrace_end { exit() }");
+	is_str(c->code, "RET || EVGET r1 3 0 | EVGET r2 7 3 | "
+	       "CALLB r0 print 2 | RET || CALLB r0 exit 0 | RET",
+	       "a timer and trace_end: two prototypes, EVGET for context");
+	is_int(c->abi_minor, 8, "... and the chunk needs ABI minor 8");
+	is_str(code("var pid = 1\nprofile-1ms { print(pid) }"),
+	       "LOADI r0 1 | SETG r0 g0 | RET || GETG r1 g0 | "
+	       "CALLB r0 print 1 | RET",
+	       "a global of the same name hides the context name");
+	is_str(code("tick-1ms { var cpu = 2; print(cpu) }"),
+	       "RET || LOADI r0 2 | MOV r2 r0 | CALLB r1 print 1 | RET",
+	       "so does a local");
+}
+
 static void test_lines(void)
 {
 	struct compiled *c = compile("x = 1\n\nif (x) {\n  print(x,\n    2)\n}\n");
@@ -1167,6 +1186,7 @@ int main(void)
 	test_loops();
 	test_aggregations();
 	test_tables();
+	test_probes();
 	test_lines();
 	test_name_errors();
 	test_arity_words();

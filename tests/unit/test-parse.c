@@ -349,15 +349,39 @@ static void test_errors(void)
 	       "lexer errors stop the parser");
 }
 
+/* Tracing blocks: the spec is raw, a filter becomes the body's first if. */
+static void test_probes(void)
+{
+	is_str(tree("trace syscalls:sys_enter_* { print(1) }"),
+	       "(block (probe 0 syscalls:sys_enter_* 0 (block (call print 1))))",
+	       "trace block");
+	is_str(tree("trace probe:vfs_read%return{}"),
+	       "(block (probe 0 probe:vfs_read%return 0 (block)))",
+	       "a spec ends at '{'");
+	is_str(tree("trace sched:sched_switch /prev_pid != 0 && $next_pid/ { }"),
+	       "(block (probe 0 sched:sched_switch 0 (block (if (! (&& (!= $prev_pid 0) $next_pid)) (block (return))))))",
+	       "filter names are fields; '/' ends it");
+	is_str(tree("trace_end { x = 1 }"),
+	       "(block (probe 1 - 0 (block (= (x) (1)))))", "trace_end");
+	is_str(tree("tick-1s { }\nprofile-10ms { }\ntick-250us { }"),
+	       "(block (probe 2 -1s 1000000000 (block)) (probe 3 -10ms 10000000 (block)) (probe 2 -250us 250000 (block)))",
+	       "timers and their periods");
+	is_str(expr("$filename"), "$filename", "$name");
+	is_str(error("tick-1h { }"),
+	       "t.kp:1:5: error: malformed event '-1h': expected -N followed by one of ns, us, usec, ms, msec, s, sec",
+	       "a unit that does not exist");
+	is_str(error("if (1) { trace_end { } }"),
+	       "t.kp:1:10: error: trace blocks must be at the top level",
+	       "blocks only at the top level");
+	is_str(error("function f() { tick-1s { } }"),
+	       "t.kp:1:16: error: timer blocks must be at the top level",
+	       "timers only at the top level");
+}
+
 static void test_not_supported(void)
 {
 	static const char *const cases[][2] = {
-		{ "trace syscalls:sys_enter_* { }", "1:1: error: 'trace' is not supported yet" },
-		{ "trace_end { }", "1:1: error: 'trace_end' is not supported yet" },
-		{ "tick-1s { print(1) }", "1:1: error: 'tick-N' block is not supported yet" },
-		{ "profile-10ms { }", "1:1: error: 'profile-N' block is not supported yet" },
 		{ "a:b()", "1:2: error: method call ':' is not supported yet" },
-		{ "x = $pid", "1:5: error: event field '$name' is not supported yet" },
 	};
 	size_t i;
 
@@ -574,6 +598,7 @@ int main(void)
 	test_tables();
 	test_errors();
 	test_not_supported();
+	test_probes();
 	test_limits();
 	test_caret();
 	test_random_streams();
