@@ -201,8 +201,11 @@ static int kp_load_events(struct kp_session *s, const struct ktap_load *req,
 		ret = -EINVAL;
 	} else {
 		s->end_proto = req->end_proto;
-		/* Probe context lives on the pool: all of it, before probes. */
-		ret = req->nevents ? kp_vm_reserve_pool(s->vm) : 0;
+		/*
+		 * Probe context lives on the pool: all of it, and the VM
+		 * shared (locks on) before any probe can fire.
+		 */
+		ret = req->nevents ? kp_vm_prepare_probes(s->vm) : 0;
 		if (ret)
 			snprintf(err, KP_ERR_MAX, "cannot map the session's memory pool (--max-memory)");
 		else
