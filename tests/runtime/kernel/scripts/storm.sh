@@ -6,8 +6,8 @@
 # for storm.test to check; the harness checks the kernel log.
 # Usage: storm.sh KTAP
 ktap=$1
-out=/tmp/storm.out
-err=/tmp/storm.err
+out=${TMPDIR:-/tmp}/storm.out
+err=${TMPDIR:-/tmp}/storm.err
 
 dd if=/dev/zero of=/dev/null bs=1 count=1000000000 2>/dev/null &
 dd_pid=$!
