@@ -60,7 +60,7 @@ static void round_once(long seed)
 	r = ut_eight(1, 2, 3, 4, 5, 6, seed, seed + 1);
 	printf("P eight %ld %ld\nP eight= %ld\n", seed, seed + 1, r);
 	r = labs_p(-seed);
-	printf("P labs %ld\nP labs= %ld\n", -seed, r);
+	printf("P labs %ld\nP labs= %ld\nP pid %d\n", -seed, r, (int)getpid());
 	ut_global = seed * 5;
 	ut_static = -(int)seed;
 	/* a register, a constant, the stack; globals (symbol(%rip)) */
