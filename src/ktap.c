@@ -447,6 +447,21 @@ static int kp_run_chunk_file(const struct kp_cli *cli)
 	return ret;
 }
 
+/* -S: which body each event runs (what globs and probe aliases chose). */
+static int kp_dump_events(FILE *f, const struct kp_chunk_buf *chunk)
+{
+	unsigned i;
+
+	if (chunk->events.n || chunk->end_proto)
+		fputc('\n', f);
+	for (i = 0; i < chunk->events.n; i++)
+		fprintf(f, "event %s: proto %u\n", chunk->events.ev[i].name,
+			chunk->events.ev[i].proto);
+	if (chunk->end_proto)
+		fprintf(f, "trace_end: proto %u\n", chunk->end_proto);
+	return 0;
+}
+
 /*
  * A script word that names no file but a tool (no '/' in it) runs that
  * tool: "ktap opensnoop" is tools/opensnoop.kp of the tapset path.
@@ -484,16 +499,17 @@ static int kp_compile_and_act(const struct kp_cli *cli)
 		if (!text)
 			return KP_EXIT_SYSTEM;
 	}
-	if (kp_compile_args(name, cli->eval ? cli->eval : text, len,
-			    (const char *const *)cli->args, cli->nargs, stderr,
-			    &chunk)) {
+	if (kp_compile_lib(name, cli->eval ? cli->eval : text, len,
+			   (const char *const *)cli->args, cli->nargs,
+			   &cli->tpath, stderr, &chunk)) {
 		free(text);
 		return KP_EXIT_SCRIPT;
 	}
 	free(text);
 	kp_msg_verbose("compiled %s: %zu bytes of bytecode", name, chunk.len);
 	if (cli->action == KP_DUMP)
-		ret = kp_disasm(cli->run.out, chunk.data, chunk.len) ?
+		ret = kp_disasm(cli->run.out, chunk.data, chunk.len) ||
+		      kp_dump_events(cli->run.out, &chunk) ?
 			KP_EXIT_SCRIPT : KP_EXIT_OK;
 	else if (cli->action == KP_EMIT)
 		ret = kp_emit_chunk(cli->emit_path, &chunk);
