@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "compile.h"
+#include "list_tapsets.h"
 #include "output.h"
 #include "session.h"
 #include "tpath.h"
@@ -20,6 +21,8 @@ enum kp_action {
 	KP_RUN,		/* compile and run in the kernel */
 	KP_DUMP,	/* -S: print the bytecode */
 	KP_EMIT,	/* --emit-chunk: write the chunk to a file */
+	KP_LIST,	/* -l [PATTERN]: list tools and tapsets */
+	KP_INFO,	/* -i NAME: document one */
 };
 
 struct kp_cli {
@@ -29,6 +32,7 @@ struct kp_cli {
 	const char *emit_path;
 	const char *chunk_path;		/* --run-chunk */
 	const char *output_path;	/* -o */
+	const char *info_name;		/* -i */
 	char **args;			/* the words after the script */
 	int nargs;
 	char **cmd;			/* after --: the command to trace */
@@ -65,6 +69,8 @@ static const struct option kp_long_options[] = {
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "include", required_argument, NULL, 'I' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "info", required_argument, NULL, 'i' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "timestamp", no_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -78,6 +84,7 @@ static void kp_usage(FILE *f)
 	fprintf(f,
 		"Usage: ktap [OPTIONS] SCRIPT|TOOL [ARGS...] [-- COMMAND [ARGS...]]\n"
 		"       ktap [OPTIONS] -e 'SCRIPT TEXT' [ARGS...] [-- COMMAND [ARGS...]]\n"
+		"       ktap [-I DIR]... -l [PATTERN] | -i NAME\n"
 		"\n"
 		"Compile a ktap script and run it in the kernel (module ktapvm).\n"
 		"A TOOL is the name of a tool script of the tapset path (see -l).\n"
@@ -85,6 +92,8 @@ static void kp_usage(FILE *f)
 		"  -e, --eval TEXT         run TEXT instead of a script file\n"
 		"  -S, --dump-bytecode     print the compiled bytecode, do not run\n"
 		"  -I, --include DIR       look for tapsets and tools in DIR first (repeatable)\n"
+		"  -l, --list [PATTERN]    list the tools and library tapsets (matching PATTERN)\n"
+		"  -i, --info NAME         describe a tool, tapset, tapset function or alias\n"
 		"  -t, --timeout SECONDS   stop tracing after SECONDS (trace_end runs)\n"
 		"  -p, --pid PID           trace only process PID (and its threads)\n"
 		"  -C, --cpu CPU           trace only on CPU\n"
@@ -270,12 +279,25 @@ static int kp_print_version(void)
 	return KP_EXIT_OK;
 }
 
+/* -l [PATTERN] and -i NAME take nothing else but -I. */
+static int kp_check_listing(int argc, char **argv, struct kp_cli *cli)
+{
+	if (cli->action == KP_LIST && optind < argc)
+		cli->info_name = argv[optind++];
+	if (optind < argc || cli->eval || cli->chunk_path) {
+		fprintf(stderr, "ktap: -l [PATTERN] and -i NAME take no script, command or -e\n"
+			"Try 'ktap --help' for more information.\n");
+		return KP_EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* Returns -1 to continue, or the exit status to end with. */
 static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTvI:", kp_long_options,
+	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTvI:li:", kp_long_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'B':
@@ -288,6 +310,13 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			break;
 		case 'I':
 			cli->idirs[cli->nidirs++] = optarg;
+			break;
+		case 'l':
+			cli->action = KP_LIST;
+			break;
+		case 'i':
+			cli->action = KP_INFO;
+			cli->info_name = optarg;
 			break;
 		case 'q':
 			kp_verbosity = 0;
@@ -335,6 +364,8 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			return KP_EXIT_USAGE;
 		}
 	}
+	if (cli->action == KP_LIST || cli->action == KP_INFO)
+		return kp_check_listing(argc, argv, cli);
 	if (optind < argc && !cli->eval && !cli->chunk_path &&
 	    strcmp(argv[optind - 1], "--"))
 		cli->script_path = argv[optind++];
@@ -550,6 +581,10 @@ static int kp_run_cli(struct kp_cli *cli)
 {
 	int ret;
 
+	if (cli->action == KP_LIST)
+		return kp_list_tapsets(&cli->tpath, cli->info_name);
+	if (cli->action == KP_INFO)
+		return kp_list_info(&cli->tpath, cli->info_name);
 	if (kp_find_tool(cli))
 		return KP_EXIT_SYSTEM;
 	if (kp_open_output(cli))
