@@ -8,8 +8,12 @@
 #define KP_COMPAT_UPROBE_H
 
 #include <linux/err.h>
+#include <linux/mm_types.h>
 #include <linux/uprobes.h>
 #include <linux/version.h>
+
+/* Whether uc's breakpoints belong in mm (event_uprobe.c). */
+bool kp_uprobe_wants_mm(struct uprobe_consumer *uc, struct mm_struct *mm);
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 
@@ -39,6 +43,12 @@ static inline void kp_compat_uprobe_sync(void)
 	uprobe_unregister_sync();
 }
 
+static inline bool kp_compat_uprobe_filter(struct uprobe_consumer *uc,
+					   struct mm_struct *mm)
+{
+	return kp_uprobe_wants_mm(uc, mm);
+}
+
 #else	/* 6.1: uprobe_unregister() waits for running handlers itself */
 
 struct kp_uprobe_handle {
@@ -61,6 +71,13 @@ static inline void kp_compat_uprobe_unregister(struct kp_uprobe_handle *h,
 
 static inline void kp_compat_uprobe_sync(void)
 {
+}
+
+static inline bool kp_compat_uprobe_filter(struct uprobe_consumer *uc,
+					   enum uprobe_filter_ctx ctx,
+					   struct mm_struct *mm)
+{
+	return kp_uprobe_wants_mm(uc, mm);
 }
 
 #endif

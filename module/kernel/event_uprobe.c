@@ -11,6 +11,7 @@
 #include <linux/path.h>
 #include <linux/preempt.h>
 #include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include "compat_uprobe.h"
 #include "event.h"
@@ -51,6 +52,29 @@ static int kp_uretprobe_handler(struct uprobe_consumer *uc,
 	return 0;
 }
 
+/*
+ * With -p / -- cmd only the traced process gets the breakpoints, so a
+ * glob over a whole library slows down nothing else.  An address space
+ * is the process's when its owner is (the handler checks each hit
+ * anyway: a child forked from it inherits the breakpoints).
+ */
+bool kp_uprobe_wants_mm(struct uprobe_consumer *uc, struct mm_struct *mm)
+{
+#ifdef CONFIG_MEMCG
+	struct kp_event *ev = container_of(uc, struct kp_event, uprobe.uc);
+	struct task_struct *owner;
+	bool wanted;
+
+	rcu_read_lock();
+	owner = rcu_dereference(mm->owner);
+	wanted = !owner || owner->tgid == ev->set->tgid;
+	rcu_read_unlock();
+	return wanted;
+#else
+	return true;
+#endif
+}
+
 static const char *kp_uprobe_strerror(int ret)
 {
 	switch (ret) {
@@ -89,6 +113,8 @@ int kp_uprobe_attach(struct kp_event *ev, char *err, size_t errlen)
 		ev->uprobe.uc.ret_handler = kp_uretprobe_handler;
 	else
 		ev->uprobe.uc.handler = kp_uprobe_handler;
+	if (ev->set->tgid)
+		ev->uprobe.uc.filter = kp_compat_uprobe_filter;
 	/* The path's reference keeps the inode the uprobe names alive. */
 	ret = kp_compat_uprobe_register(&ev->uprobe.handle, inode,
 					ev->d.config, ev->d.ref_ctr_offset,
