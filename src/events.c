@@ -17,6 +17,7 @@
 
 #include "argstr.h"
 #include "diag.h"
+#include "dwarf.h"
 #include "events.h"
 
 /* ---- the list ------------------------------------------------------------ */
@@ -108,7 +109,7 @@ static int is_dir(const char *path)
  * The events/ directory of tracefs: $KTAP_TRACEFS (tests), the usual
  * mount point, the old one under debugfs, or tracefs mounted now.
  */
-static const char *tracefs_events(char *err, size_t errlen)
+const char *kp_events_tracefs(char *err, size_t errlen)
 {
 	static char path[4096];
 	const char *env = getenv("KTAP_TRACEFS");
@@ -129,7 +130,7 @@ static const char *tracefs_events(char *err, size_t errlen)
 	return NULL;
 }
 
-static char *read_file(const char *path)
+char *kp_events_read_text(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
@@ -203,7 +204,7 @@ static int read_format(struct ktap_event *ev, const char *dir,
 	unsigned n = 0;
 
 	text = (size_t)snprintf(path, sizeof(path), "%s/format", dir) <
-		sizeof(path) ? read_file(path) : NULL;
+		sizeof(path) ? kp_events_read_text(path) : NULL;
 	if (!text) {
 		snprintf(err, errlen, "cannot read %s: %s", path,
 			 strerror(errno));
@@ -240,7 +241,7 @@ static int add_tracepoint(struct kp_event_list *list, const char *dir,
 	char path[4096], *id;
 
 	id = (size_t)snprintf(path, sizeof(path), "%s/id", dir) < sizeof(path) ?
-		read_file(path) : NULL;
+		kp_events_read_text(path) : NULL;
 	if (!id)
 		return 0;	/* not an event: "enable", "filter"... */
 	if (list->n == KTAP_EVENTS_MAX) {
@@ -269,7 +270,8 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* The names in dir matching glob, sorted; *n of them. */
-static char **glob_dir(const char *dir, const char *glob, unsigned *n)
+char **kp_events_glob_names(const char *dir, const char *glob,
+			    unsigned *n)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -293,7 +295,7 @@ static char **glob_dir(const char *dir, const char *glob, unsigned *n)
 	return names;
 }
 
-static void free_names(char **names, unsigned n)
+void kp_events_free_names(char **names, unsigned n)
 {
 	while (n)
 		free(names[--n]);
@@ -304,7 +306,7 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 			   const char *colon, char *err, size_t errlen)
 {
 	char subsys_glob[256], dir[4096], sub[4096];
-	const char *root = tracefs_events(err, errlen);
+	const char *root = kp_events_tracefs(err, errlen);
 	char **subs, **evs;
 	unsigned nsubs, nevs, i, j, before = list->n;
 	int ret = 0;
@@ -313,12 +315,12 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 		return -1;
 	snprintf(subsys_glob, sizeof(subsys_glob), "%.*s",
 		 (int)(colon - spec), spec);
-	subs = glob_dir(root, subsys_glob, &nsubs);
+	subs = kp_events_glob_names(root, subsys_glob, &nsubs);
 	for (i = 0; i < nsubs && !ret; i++) {
 		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", root,
 				     subs[i]) >= sizeof(sub))
 			continue;
-		evs = glob_dir(sub, colon + 1, &nevs);
+		evs = kp_events_glob_names(sub, colon + 1, &nevs);
 		for (j = 0; j < nevs && !ret; j++) {
 			if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", sub,
 					     evs[j]) < sizeof(dir) && is_dir(dir))
@@ -326,9 +328,9 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 						     strpbrk(spec, "*?[") != NULL,
 						     err, errlen);
 		}
-		free_names(evs, nevs);
+		kp_events_free_names(evs, nevs);
 	}
-	free_names(subs, nsubs);
+	kp_events_free_names(subs, nsubs);
 	if (!ret && list->n == before) {
 		snprintf(err, errlen, "no tracepoint matches '%s' (see %s, or 'ls %s')",
 			 spec, root, root);
@@ -343,7 +345,7 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 static char *kprobe_blacklist(void)
 {
 	const char *path = getenv("KTAP_KPROBES_BLACKLIST");
-	char *text = read_file(path && *path ? path :
+	char *text = kp_events_read_text(path && *path ? path :
 			       "/sys/kernel/debug/kprobes/blacklist");
 	char *out, *line, *save = NULL, *sym;
 	size_t len = 0;
@@ -496,4 +498,105 @@ int kp_events_add(struct kp_event_list *list, const char *spec, char *err,
 		return -1;
 	}
 	return add_tracepoints(list, spec, colon, err, errlen);
+}
+
+/* ---- $name of kprobes ---------------------------------------------------- */
+
+static int push_field(struct ktap_event *ev, const struct ktap_event_field *f)
+{
+	struct ktap_event_field *fields;
+
+	fields = kp_diag_xrealloc((void *)(uintptr_t)ev->fields,
+				  (ev->nfields + 1u) * sizeof(*fields));
+	fields[ev->nfields] = *f;
+	ev->fields = (uintptr_t)fields;
+	return ev->nfields++;
+}
+
+/* The parameter names of f, comma-separated. */
+static void param_names(const struct kp_dwarf_func *f, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned i;
+
+	snprintf(buf, size, "(none)");
+	for (i = 0; i < f->nparams && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i ? ", " : "", f->params[i].name);
+}
+
+/*
+ * $retval of a return probe: the return register, typed by DWARF when
+ * there is debug info, else the whole 64-bit register as retval gives.
+ */
+static int retval_field(struct ktap_event *ev, char *err, size_t errlen)
+{
+	struct ktap_event_field f = { .kind = KTAP_FIELD_REG, .size = 8 };
+	struct kp_dwarf_func *fn = kp_diag_xrealloc(NULL, sizeof(*fn));
+	char ignored[256];
+	int ret = -1;
+
+	if (kp_dwarf_kernel_func(ev->name, fn, ignored, sizeof(ignored)) == 0) {
+		if (fn->ret.problem) {
+			snprintf(err, errlen, "the return value of %s (%s) %s",
+				 ev->name, fn->ret.type, fn->ret.problem);
+			goto out;
+		}
+		f = fn->ret.field;
+	} else if (kp_dwarf_return_register(&f)) {
+		snprintf(err, errlen, "ktap cannot map the return register on this architecture");
+		goto out;
+	}
+	snprintf(f.name, sizeof(f.name), "retval");
+	ret = push_field(ev, &f);
+out:
+	free(fn);
+	return ret;
+}
+
+int kp_event_probe_field(struct ktap_event *ev, const char *name,
+			 char *names, size_t nameslen, char *err,
+			 size_t errlen)
+{
+	const struct kp_dwarf_var *v;
+	struct kp_dwarf_func *fn;
+	int ret = -1;
+
+	if (ev->type == KTAP_EVENT_KRETPROBE) {
+		if (!strcmp(name, "retval"))
+			return retval_field(ev, err, errlen);
+		snprintf(err, errlen, "a return probe cannot read parameters (their registers are reused by then); read them in an entry probe (probe:%s), or use $retval",
+			 ev->name);
+		return -1;
+	}
+	if (!strcmp(name, "retval")) {
+		snprintf(err, errlen, "$retval exists only in return probes (probe:%s%%return)",
+			 ev->name);
+		return -1;
+	}
+	if (ev->config) {
+		snprintf(err, errlen, "parameters are known only at the function's entry, not at probe:%s+%llu",
+			 ev->name, (unsigned long long)ev->config);
+		return -1;
+	}
+	fn = kp_diag_xrealloc(NULL, sizeof(*fn));
+	if (kp_dwarf_kernel_func(ev->name, fn, err, errlen))
+		goto out;
+	v = kp_dwarf_param(fn, name);
+	if (!v) {
+		param_names(fn, names, nameslen);
+		ret = -2;
+		goto out;
+	}
+	if (v->problem) {
+		snprintf(err, errlen, "the parameter (%s) %s; ktap reads parameters from registers only, at the function's entry (debug info: %s)",
+			 v->type, v->problem, fn->file);
+		goto out;
+	}
+	ret = push_field(ev, &v->field);
+	snprintf(((struct ktap_event_field *)(uintptr_t)ev->fields)[ret].name,
+		 KTAP_FIELD_NAME_MAX, "%s", name);
+out:
+	free(fn);
+	return ret;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compile.h"
+#include "list.h"
 #include "output.h"
 #include "session.h"
 
@@ -95,6 +96,11 @@ static void kp_usage(FILE *f)
 		"  -v, --verbose           say what ktap does (module, sizes, records)\n"
 		"  -V, --version           print the versions of ktap and of the loaded module\n"
 		"  -h, --help              print this help\n"
+		"\n"
+		"Listings (one probe per line; exit status 1 when nothing matches):\n"
+		"  -le [GLOB] [-v]         tracepoints as SUBSYS:EVENT (-v: with their fields)\n"
+		"  -L, --list-args EVENTDEF  what argN and $name mean for EVENTDEF: tracepoint\n"
+		"                          fields, kprobe/uprobe parameters from DWARF\n"
 		"\n"
 		"Exit status: 0 success, 1 script error, 2 usage error,\n"
 		"3 system error (module missing, ABI mismatch, permission).\n");
@@ -496,10 +502,57 @@ static int kp_close_output(struct kp_cli *cli, int ret)
 	return ret;
 }
 
+/*
+ * The discovery listings are chosen by an exact word before getopt runs
+ * (getopt would read -le as -l -e): the listing's word, -v words, then
+ * the words it takes.  Each listing lives in its own src/list_*.c.
+ */
+static const struct kp_listing {
+	const char *word;
+	int (*run)(int verbose, char **args, int nargs);
+} kp_listings[] = {
+	{ "-le", kp_list_tracepoints },
+	{ "-L", kp_list_args },
+	{ "--list-args", kp_list_args },
+};
+
+/* The exit status of a listing, or -1 when argv asks for none. */
+static int kp_list_dispatch(int argc, char **argv)
+{
+	const struct kp_listing *l = NULL;
+	int i, k, nargs = 0, verbose = 0;
+	char **args = argv + argc;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			verbose++;
+			continue;
+		}
+		for (k = 0; !l && k < (int)(sizeof(kp_listings) /
+					    sizeof(kp_listings[0])); k++)
+			if (!strcmp(argv[i], kp_listings[k].word))
+				break;
+		if (!l && k < (int)(sizeof(kp_listings) /
+				    sizeof(kp_listings[0]))) {
+			l = &kp_listings[k];
+			args = argv + i + 1;
+			continue;
+		}
+		if (!l)
+			return -1;	/* a script, -e...: not a listing */
+		args[nargs++] = argv[i];	/* compacted over the -v words */
+	}
+	return l ? l->run(verbose, args, nargs) : -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct kp_cli cli = { .action = KP_RUN, .run.cpu = -1 };
-	int ret = kp_parse_args(argc, argv, &cli);
+	int ret = kp_list_dispatch(argc, argv);
+
+	if (ret >= 0)
+		return ret;
+	ret = kp_parse_args(argc, argv, &cli);
 
 	if (ret >= 0)
 		return ret;

@@ -6,6 +6,7 @@
  * or to none (the value is then nil).  A $name that no event of its
  * block has is a compile error listing the fields there are.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,12 +45,38 @@ static unsigned slot_of(struct probes_walk *w, const char *name,
 	return p->nslots++;
 }
 
+static bool is_kprobe(const struct ktap_event *ev)
+{
+	return ev->type == KTAP_EVENT_KPROBE || ev->type == KTAP_EVENT_KRETPROBE;
+}
+
+/*
+ * The field index of $name in a kprobe: the parameter from DWARF,
+ * added to the event the first time.  -2: no such parameter (names
+ * says which there are); -1: reported.
+ */
+static int probe_field(struct probes_walk *w, struct kp_ast_node *n,
+		       struct ktap_event *ev, char *names, size_t size)
+{
+	char err[1536];
+	int f = kp_event_field_index(ev, n->u.ev.field);
+
+	if (f >= 0)
+		return f;
+	f = kp_event_probe_field(ev, n->u.ev.field, names, size, err,
+				 sizeof(err));
+	if (f == -1)
+		kp_diag_error(w->diag, n->pos, KP_MSG_PROBE_FIELD,
+			      n->u.ev.field, ev->name, err);
+	return f;
+}
+
 /* $name: give it a slot and map the slot in each event of the block. */
 static void field(struct probes_walk *w, struct kp_ast_node *n)
 {
 	struct ktap_event *ev = w->p->events.ev;
 	unsigned slot, i, found = 0;
-	char names[1024];
+	char names[1024] = "";
 	int f;
 
 	if (!w->probe) {
@@ -60,7 +87,12 @@ static void field(struct probes_walk *w, struct kp_ast_node *n)
 	slot = slot_of(w, n->u.ev.field, n->pos);
 	n->u.ev.index = slot;
 	for (i = w->first; i < w->last; i++) {
-		f = kp_event_field_index(&ev[i], n->u.ev.field);
+		if (is_kprobe(&ev[i]))
+			f = probe_field(w, n, &ev[i], names, sizeof(names));
+		else
+			f = kp_event_field_index(&ev[i], n->u.ev.field);
+		if (f == -1 && is_kprobe(&ev[i]))
+			return;	/* reported */
 		if (f >= 0) {
 			ev[i].slots[slot] = (unsigned char)(f + 1);
 			found++;
@@ -68,6 +100,11 @@ static void field(struct probes_walk *w, struct kp_ast_node *n)
 	}
 	if (found || w->first == w->last)
 		return;
+	if (is_kprobe(&ev[w->first])) {
+		kp_diag_error(w->diag, n->pos, KP_MSG_PARAM_UNKNOWN,
+			      w->probe->u.probe.spec, n->u.ev.field, names);
+		return;
+	}
 	kp_event_field_names(&ev[w->first], names, sizeof(names));
 	kp_diag_error(w->diag, n->pos, KP_MSG_FIELD_UNKNOWN,
 		      w->probe->u.probe.spec, n->u.ev.field, names);

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -145,6 +147,23 @@ static int kp_ask_version(int fd, struct ktap_version *v)
 	return 0;
 }
 
+/* Whether an event reads registers as fields ($name of a kprobe, ABI 1.9). */
+static bool kp_uses_reg_fields(const struct kp_run_options *opts)
+{
+	const struct ktap_event_field *f;
+	unsigned i, k;
+
+	for (i = 0; i < opts->nevents; i++) {
+		f = (const struct ktap_event_field *)(uintptr_t)
+			opts->events[i].fields;
+		for (k = 0; k < opts->events[i].nfields; k++)
+			if (f[k].kind == KTAP_FIELD_REG ||
+			    f[k].kind == KTAP_FIELD_UREG)
+				return true;
+	}
+	return false;
+}
+
 /*
  * Refuse to talk to a module of another ABI major, naming both sides,
  * or to an older minor when an option needs a newer one.
@@ -166,6 +185,11 @@ static int kp_check_abi(int fd, const struct kp_run_options *opts)
 	}
 	if (opts->limits.output_size && v.abi_minor < 5) {
 		fprintf(stderr, "ktap: -B needs ktapvm ABI 1.5 or newer, but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
+			v.package_version, v.abi_major, v.abi_minor);
+		return -1;
+	}
+	if (kp_uses_reg_fields(opts) && v.abi_minor < 9) {
+		fprintf(stderr, "ktap: $name of a kprobe needs ktapvm ABI 1.9 or newer, but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
 			v.package_version, v.abi_major, v.abi_minor);
 		return -1;
 	}

@@ -52,7 +52,26 @@ static const struct kp_event_ops *kp_event_ops(const struct kp_event *ev)
 	}
 }
 
-/* The fields of a tracepoint: names terminated, layouts sane. */
+/*
+ * Tracepoints read their records, probes their registers: a register
+ * field is a whole, aligned pt_regs slot of a kprobe.
+ */
+static int kp_event_check_kind(const struct ktap_event *d,
+			       const struct ktap_event_field *f)
+{
+	bool reg = f->kind == KTAP_FIELD_REG || f->kind == KTAP_FIELD_UREG;
+
+	if (d->type == KTAP_EVENT_TRACEPOINT)
+		return f->kind < KTAP_FIELD_INT || f->kind > KTAP_FIELD_OTHER;
+	if (d->type != KTAP_EVENT_KPROBE && d->type != KTAP_EVENT_KRETPROBE)
+		return -EINVAL;
+	if (!reg || f->offset % sizeof(unsigned long) ||
+	    f->offset > MAX_REG_OFFSET)
+		return -EINVAL;
+	return f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8;
+}
+
+/* The fields of an event: names terminated, layouts sane. */
 static int kp_event_check_fields(struct kp_event *ev, char *err,
 				 size_t errlen)
 {
@@ -68,7 +87,7 @@ static int kp_event_check_fields(struct kp_event *ev, char *err,
 	for (i = 0; i < d->nfields; i++) {
 		const struct ktap_event_field *f = &ev->fields[i];
 
-		if (f->kind < KTAP_FIELD_INT || f->kind > KTAP_FIELD_OTHER ||
+		if (kp_event_check_kind(d, f) ||
 		    f->pad[0] || f->pad[1] || f->pad[2] ||
 		    !memchr(f->name, '\0', sizeof(f->name)) ||
 		    ((f->kind == KTAP_FIELD_INT || f->kind == KTAP_FIELD_UINT) &&
@@ -123,8 +142,11 @@ static int kp_event_check(struct kp_event *ev, u32 nprotos, char *err,
 			 KTAP_TIMER_MIN_NS);
 		return -EINVAL;
 	}
-	if (d->type != KTAP_EVENT_TRACEPOINT && (d->nfields || d->fmt_len)) {
-		snprintf(err, errlen, "event '%s': only tracepoints have fields",
+	if (d->type != KTAP_EVENT_TRACEPOINT &&
+	    (d->fmt_len || d->first_arg ||
+	     (d->nfields && d->type != KTAP_EVENT_KPROBE &&
+	      d->type != KTAP_EVENT_KRETPROBE))) {
+		snprintf(err, errlen, "event '%s': only tracepoints have an argstr format, only tracepoints and probes fields",
 			 d->name);
 		return -EINVAL;
 	}
@@ -280,25 +302,52 @@ static void kp_event_str(struct kp_exec *x, const char *s, size_t len,
 		*out = kp_strv(str);
 }
 
-/* Field i of a tracepoint record, checked against the record's size. */
+/* The low size bytes of u, sign-extended when the field is signed. */
+static s64 kp_event_extend(u64 u, u32 size, bool is_signed)
+{
+	if (size >= 8)
+		return (s64)u;
+	u &= (1ULL << (8 * size)) - 1;
+	if (is_signed)
+		return (s64)(u << (64 - 8 * size)) >> (64 - 8 * size);
+	return (s64)u;
+}
+
+/* A register field of a probe: kp_event_check_kind() bounded offset. */
+static void kp_event_reg(const struct kp_evctx *c,
+			 const struct ktap_event_field *f, struct kp_value *out)
+{
+	if (!c->regs)
+		return;
+	*out = kp_num(kp_event_extend(regs_get_register(c->regs, f->offset),
+				      f->size, f->kind == KTAP_FIELD_REG));
+}
+
+/*
+ * Field i of a hit: a register of a probe, or a slice of a tracepoint
+ * record checked against the record's size.
+ */
 static void kp_event_field(struct kp_exec *x, const struct kp_evctx *c, u32 i,
 			   struct kp_value *out)
 {
 	const struct ktap_event_field *f = &c->ev->fields[i];
-	const char *p = (const char *)c->raw + f->offset;
+	const char *p;
 	u64 u = 0;
 	u32 loc;
 
-	if ((u32)f->offset + f->size > c->raw_size)
+	if (f->kind == KTAP_FIELD_REG || f->kind == KTAP_FIELD_UREG) {
+		kp_event_reg(c, f, out);
 		return;
+	}
+	if (!c->raw || (u32)f->offset + f->size > c->raw_size)
+		return;
+	p = (const char *)c->raw + f->offset;
 	switch (f->kind) {
 	case KTAP_FIELD_INT:
 	case KTAP_FIELD_UINT:
 		memcpy(&u, p, f->size);	/* little-endian: low bytes first */
-		if (f->kind == KTAP_FIELD_INT && f->size < 8)
-			u = (u64)((s64)(u << (64 - 8 * f->size)) >>
-				  (64 - 8 * f->size));
-		*out = kp_num((s64)u);
+		*out = kp_num(kp_event_extend(u, f->size,
+					      f->kind == KTAP_FIELD_INT));
 		return;
 	case KTAP_FIELD_CHARS:
 		kp_event_str(x, p, strnlen(p, f->size), out);
@@ -415,7 +464,7 @@ void kp_event_get(struct kp_exec *x, u32 item, u32 index,
 		kp_event_arg(x, c, index, out);
 		break;
 	case KTAP_EVCTX_FIELD:
-		if (index < KTAP_FIELD_SLOTS && c->ev->d.slots[index] && c->raw)
+		if (index < KTAP_FIELD_SLOTS && c->ev->d.slots[index])
 			kp_event_field(x, c, c->ev->d.slots[index] - 1, out);
 		break;
 	case KTAP_EVCTX_RETVAL:

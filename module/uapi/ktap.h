@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		8
+#define KTAP_ABI_MINOR		9
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -173,6 +173,13 @@ enum ktap_field_kind {
 	KTAP_FIELD_CHARS = 3,	/* char[size], NUL-terminated or full */
 	KTAP_FIELD_DATA_LOC = 4,	/* __data_loc char[]: u16 offset, u16 len */
 	KTAP_FIELD_OTHER = 5,	/* not representable: reads give nil */
+	/*
+	 * Probes (ABI 1.9): the low `size` bytes of the pt_regs slot at byte
+	 * `offset` of the hit's registers, e.g. a parameter DWARF places in
+	 * a register at the function's entry ($name of a kprobe).
+	 */
+	KTAP_FIELD_REG = 6,	/* signed */
+	KTAP_FIELD_UREG = 7,	/* unsigned */
 };
 
 struct ktap_event_field {
@@ -196,7 +203,7 @@ struct ktap_event {
 	__u64 config;		/* see enum ktap_event_type */
 	char name[KTAP_EVENT_NAME_MAX];	/* probename, NUL-terminated */
 	__u32 flags;		/* KTAP_EVENT_F_* */
-	__u16 nfields;		/* tracepoints: fields[] entries */
+	__u16 nfields;		/* fields[] entries (probes: REG kinds only) */
 	__u16 first_arg;	/* fields[first_arg] is arg0 */
 	__u64 fields;		/* user pointer to struct ktap_event_field[] */
 	/* $name slot -> index into fields[] + 1; 0: no such field (nil) */
