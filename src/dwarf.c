@@ -15,6 +15,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,16 +226,21 @@ static const char *expr_register(const Dwarf_Op *ops, size_t n, unsigned *reg)
 		return NULL;
 	}
 	switch (ops[0].atom) {
+	case DW_OP_GNU_parameter_ref:
+		return "is optimized out (this copy of the function is not passed it)";
 	case DW_OP_fbreg:
 	case DW_OP_bregx:
 	case DW_OP_call_frame_cfa:
 		return "is on the stack (passed in memory)";
 	case DW_OP_entry_value:
 	case DW_OP_GNU_entry_value:
-		return "is a computed value at the function's entry";
+	case DW_OP_implicit_value:
+		return "is a computed value, not a register";
 	default:
 		if (ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg31)
 			return "is on the stack (passed in memory)";
+		if (ops[n - 1].atom == DW_OP_stack_value)
+			return "is a computed value, not a register";
 		return "has a DWARF location the VM cannot evaluate";
 	}
 }
@@ -363,7 +369,7 @@ static void read_return(Dwarf_Die *fn, struct kp_dwarf_func *f)
 	snprintf(r->name, sizeof(r->name), "retval");
 	type_name(fn, r->type, sizeof(r->type), 0);
 	if (type_of(fn, &t)) {
-		r->problem = "does not exist: the function returns void";
+		r->problem = "does not exist (the function returns void)";
 		return;
 	}
 	r->problem = type_field(fn, &r->field);
@@ -400,7 +406,12 @@ static int read_function(Dwfl_Module *mod, const char *sym,
 	Dwarf_Die *cu, *scopes = NULL;
 	int n, i;
 
-	cu = addr ? dwfl_module_addrdie(mod, addr, &bias) : NULL;
+	if (!addr) {
+		snprintf(err, errlen, "%s has no function symbol '%s'", f->file,
+			 sym);
+		return -2;
+	}
+	cu = dwfl_module_addrdie(mod, addr, &bias);
 	n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : -1;
 	for (i = n - 1; i >= 0; i--)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
@@ -430,6 +441,7 @@ static const Dwfl_Callbacks offline_callbacks = {
 #define OPEN_MAX 16
 static struct open_file {
 	char path[512];
+	char debug[512];	/* the file the DWARF is in */
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
 	int has_dwarf;
@@ -439,6 +451,7 @@ static unsigned nopened;
 static struct open_file *open_debug(const char *path)
 {
 	struct open_file *o;
+	const char *debug = NULL;
 	Dwarf_Addr bias;
 	unsigned i;
 
@@ -460,6 +473,9 @@ static struct open_file *open_debug(const char *path)
 	}
 	o->has_dwarf = dwfl_module_getdwarf(o->mod, &bias) != NULL;
 	snprintf(o->path, sizeof(o->path), "%s", path);
+	/* Name the separate debug file when libdw found one (-L says it). */
+	dwfl_module_info(o->mod, NULL, NULL, NULL, NULL, NULL, NULL, &debug);
+	snprintf(o->debug, sizeof(o->debug), "%s", debug ? debug : path);
 	nopened++;
 	return o;
 }
@@ -757,7 +773,7 @@ int kp_dwarf_kernel_func(const char *sym, struct kp_dwarf_func *out,
 			 s.notes);
 		return -1;
 	}
-	snprintf(out->file, sizeof(out->file), "%s", o->path);
+	snprintf(out->file, sizeof(out->file), "%s", o->debug);
 	return read_function(o->mod, sym, out, err, errlen);
 }
 
@@ -768,11 +784,21 @@ int kp_dwarf_user_func(const char *path, const char *sym,
 	char id[128], debug[512];
 
 	memset(out, 0, sizeof(*out));
+	if (access(path, R_OK)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+			 strerror(errno));
+		return -2;
+	}
 	o = open_debug(path);
 	if (!o) {
 		snprintf(err, errlen, "'%s' is not an ELF file libdw can read",
 			 path);
-		return -1;
+		return -2;
+	}
+	if (!symbol_address(o->mod, sym)) {
+		snprintf(err, errlen, "'%s' has no function symbol '%s'", path,
+			 sym);
+		return -2;
 	}
 	if (!o->has_dwarf) {
 		module_build_id(o->mod, id, sizeof(id));
@@ -781,6 +807,6 @@ int kp_dwarf_user_func(const char *path, const char *sym,
 			 path, id[0] ? debug : "/usr/lib/debug/...");
 		return -1;
 	}
-	snprintf(out->file, sizeof(out->file), "%s", o->path);
+	snprintf(out->file, sizeof(out->file), "%s", o->debug);
 	return read_function(o->mod, sym, out, err, errlen);
 }

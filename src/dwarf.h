@@ -36,7 +36,8 @@ struct kp_dwarf_func {
  * or of a module): its debug info is searched in $KTAP_DEBUGINFO_PATH,
  * Debian's -dbg package paths and the module's .ko, and must match the
  * running kernel's build id.  Returns 0, or -1 with a message in err
- * that says what would provide the debug info.
+ * that says what would provide the debug info (-2: the debug file has
+ * no such function).
  */
 int kp_dwarf_kernel_func(const char *sym, struct kp_dwarf_func *out,
 			 char *err, size_t errlen);
@@ -44,7 +45,8 @@ int kp_dwarf_kernel_func(const char *sym, struct kp_dwarf_func *out,
 /*
  * The function `sym` of the ELF file `path` (uprobes): debug info of
  * the file itself, or found by its build id or debuglink under
- * /usr/lib/debug.
+ * /usr/lib/debug.  Returns 0; -1 when there is no debug info (err says
+ * what would provide it); -2 when the file or the symbol is missing.
  */
 int kp_dwarf_user_func(const char *path, const char *sym,
 		       struct kp_dwarf_func *out, char *err, size_t errlen);

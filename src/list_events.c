@@ -230,7 +230,7 @@ static int list_uprobe(const char *spec)
 		 ret ? (int)(ret - colon - 1) : (int)strlen(colon + 1), colon + 1);
 	f = kp_diag_xrealloc(NULL, sizeof(*f));
 	e = kp_dwarf_user_func(path, sym, f, err, sizeof(err));
-	if (e && !f->file[0]) {
+	if (e == -2) {
 		fprintf(stderr, "ktap: %s\n", err);
 		free(f);
 		kp_dwarf_cleanup();
