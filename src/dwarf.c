@@ -4,7 +4,8 @@
  * file of a kernel function (vmlinux or a module, checked against the
  * running kernel's build id) or of a user ELF, finds the function's
  * DIE by its symbol's address, and turns each parameter's location at
- * the entry pc into a pt_regs slot, or into the reason it is not one.
+ * the entry pc into a register location (uapi/ktap.h, struct
+ * ktap_event_arg), or into the reason it is not one.
  *
  * Only the entry is evaluated: there every parameter the calling
  * convention passes in a register is still in it, which is what a
@@ -23,52 +24,32 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-#if defined(__x86_64__)
-#include <stddef.h>
-#include <sys/user.h>
-#endif
 
 #include "dwarf.h"
 
 /* ---- registers ------------------------------------------------------------ */
 
-#if defined(__x86_64__)
 /*
- * DWARF register numbers of the x86-64 psABI (figure 3.36) to the byte
- * offset of the same register in struct pt_regs, whose layout the
- * kernel shares with user_regs_struct.
+ * The module reads registers by their DWARF numbers (uapi/ktap.h, struct
+ * ktap_event_arg), so a DW_OP_regN is passed on as it is.  What is
+ * architecture-specific here is only which numbers are the argument
+ * registers, for -L's argN column.
  */
-static const int dw_reg_offset[16] = {
-	offsetof(struct user_regs_struct, rax),
-	offsetof(struct user_regs_struct, rdx),
-	offsetof(struct user_regs_struct, rcx),
-	offsetof(struct user_regs_struct, rbx),
-	offsetof(struct user_regs_struct, rsi),
-	offsetof(struct user_regs_struct, rdi),
-	offsetof(struct user_regs_struct, rbp),
-	offsetof(struct user_regs_struct, rsp),
-	offsetof(struct user_regs_struct, r8),
-	offsetof(struct user_regs_struct, r9),
-	offsetof(struct user_regs_struct, r10),
-	offsetof(struct user_regs_struct, r11),
-	offsetof(struct user_regs_struct, r12),
-	offsetof(struct user_regs_struct, r13),
-	offsetof(struct user_regs_struct, r14),
-	offsetof(struct user_regs_struct, r15),
-};
-/* argN of the calling convention: rdi rsi rdx rcx r8 r9 */
-static const int dw_arg_reg[] = { 5, 4, 1, 2, 8, 9 };
-#define DW_RETURN_REG	0
+#if defined(__x86_64__)
+/* argN of the x86-64 psABI: rdi rsi rdx rcx r8 r9 (figure 3.36's numbers) */
+static const unsigned dw_arg_reg[] = { 5, 4, 1, 2, 8, 9 };
+#define DW_RETURN_REG	0	/* rax */
+#define DW_LAST_REG	15	/* r15; 16 is the return address */
 #endif
 
-/* The pt_regs offset of DWARF register reg, or -1. */
-static int reg_offset(unsigned reg)
+/* Whether the module can read DWARF register reg here. */
+static int reg_known(unsigned reg)
 {
 #if defined(__x86_64__)
-	return reg < 16 ? dw_reg_offset[reg] : -1;
+	return reg <= DW_LAST_REG && reg < KTAP_REG_MAX;
 #else
 	(void)reg;
-	return -1;
+	return 0;
 #endif
 }
 
@@ -78,7 +59,7 @@ static int reg_arg(unsigned reg)
 	unsigned i;
 
 	for (i = 0; i < sizeof(dw_arg_reg) / sizeof(dw_arg_reg[0]); i++)
-		if ((unsigned)dw_arg_reg[i] == reg)
+		if (dw_arg_reg[i] == reg)
 			return (int)i + 1;
 #endif
 	(void)reg;
@@ -162,10 +143,10 @@ static int base_signed(Dwarf_Die *t, int *fp)
 }
 
 /*
- * How die's value is read from a register: fills size and kind of f,
+ * How die's value is read from a register: fills size and sign of a,
  * or returns the problem.
  */
-static const char *type_field(Dwarf_Die *die, struct ktap_event_field *f)
+static const char *type_loc(Dwarf_Die *die, struct ktap_event_arg *a)
 {
 	Dwarf_Die t, peeled, under;
 	int is_signed = 0, fp = 0, size;
@@ -200,8 +181,8 @@ static const char *type_field(Dwarf_Die *die, struct ktap_event_field *f)
 	}
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return "is not 1, 2, 4 or 8 bytes wide";
-	f->size = (uint16_t)size;
-	f->kind = is_signed ? KTAP_FIELD_REG : KTAP_FIELD_UREG;
+	a->size = (uint8_t)size;
+	a->is_signed = (uint8_t)!!is_signed;
 	return NULL;
 }
 
@@ -258,7 +239,7 @@ static void read_param(Dwarf_Die *param, Dwarf_Addr pc, struct kp_dwarf_var *v)
 	snprintf(v->name, sizeof(v->name), "%s",
 		 dwarf_diename(param) ? dwarf_diename(param) : "");
 	type_name(param, v->type, sizeof(v->type), 0);
-	v->problem = type_field(param, &v->field);
+	v->problem = type_loc(param, &v->loc);
 	if (v->problem)
 		return;
 	if (!dwarf_attr(param, DW_AT_location, &loc)) {
@@ -273,26 +254,14 @@ static void read_param(Dwarf_Die *param, Dwarf_Addr pc, struct kp_dwarf_var *v)
 	v->problem = expr_register(ops, n ? nops : 0, &reg);
 	if (v->problem)
 		return;
-	if (reg_offset(reg) < 0) {
-		v->problem = "is in a register ktap cannot map on this architecture";
+	if (!reg_known(reg)) {
+		v->problem = "is in a register ktap cannot read on this architecture";
 		return;
 	}
-	v->field.offset = (uint16_t)reg_offset(reg);
+	v->loc.kind = KTAP_ARG_REG;
+	v->loc.base = (uint8_t)reg;
+	v->loc.index = KTAP_REG_NONE;
 	v->arg = reg_arg(reg);
-}
-
-int kp_dwarf_return_register(struct ktap_event_field *f)
-{
-#if defined(__x86_64__)
-	memset(f, 0, sizeof(*f));
-	f->kind = KTAP_FIELD_REG;
-	f->size = 8;
-	f->offset = (uint16_t)reg_offset(DW_RETURN_REG);
-	return 0;
-#else
-	(void)f;
-	return -1;
-#endif
 }
 
 /* ---- the function's DIE ---------------------------------------------------- */
@@ -372,12 +341,14 @@ static void read_return(Dwarf_Die *fn, struct kp_dwarf_func *f)
 		r->problem = "does not exist (the function returns void)";
 		return;
 	}
-	r->problem = type_field(fn, &r->field);
+	r->problem = type_loc(fn, &r->loc);
 #if defined(__x86_64__)
-	r->field.offset = (uint16_t)reg_offset(DW_RETURN_REG);
+	r->loc.kind = KTAP_ARG_REG;
+	r->loc.base = DW_RETURN_REG;
+	r->loc.index = KTAP_REG_NONE;
 #else
 	if (!r->problem)
-		r->problem = "is in a register ktap cannot map on this architecture";
+		r->problem = "is in a register ktap cannot read on this architecture";
 #endif
 }
 

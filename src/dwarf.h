@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * dwarf.h - function parameters by name from DWARF debug info (libdw):
- * where each one lives at the function's entry, as a register field the
- * module can read ($name), or why it cannot be read.
+ * where each one lives at the function's entry, as a register location
+ * the module can read ($name), or why it cannot be read.
  */
 #ifndef KP_DWARF_H
 #define KP_DWARF_H
@@ -20,7 +20,7 @@ struct kp_dwarf_var {
 	char type[KP_DWARF_TYPE_MAX];	/* as C spells it, for -L */
 	/* NULL when readable; else why not, e.g. "is on the stack" */
 	const char *problem;
-	struct ktap_event_field field;	/* REG/UREG when readable */
+	struct ktap_event_arg loc;	/* a KTAP_ARG_REG when readable */
 	int arg;		/* N when it is in argN's register, else 0 */
 };
 
@@ -50,9 +50,6 @@ int kp_dwarf_kernel_func(const char *sym, struct kp_dwarf_func *out,
  */
 int kp_dwarf_user_func(const char *path, const char *sym,
 		       struct kp_dwarf_func *out, char *err, size_t errlen);
-
-/* The whole return register as a signed field; -1 if not mapped here. */
-int kp_dwarf_return_register(struct ktap_event_field *f);
 
 /* The parameter called name ("retval": the return value), or NULL. */
 const struct kp_dwarf_var *kp_dwarf_param(const struct kp_dwarf_func *f,

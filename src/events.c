@@ -19,10 +19,11 @@
 #include "diag.h"
 #include "dwarf.h"
 #include "events.h"
+#include "uevents.h"
 
 /* ---- the list ------------------------------------------------------------ */
 
-static struct ktap_event *list_push(struct kp_event_list *list)
+struct ktap_event *kp_event_list_push(struct kp_event_list *list)
 {
 	struct ktap_event *ev;
 
@@ -43,6 +44,8 @@ void kp_event_list_free(struct kp_event_list *list)
 	for (i = 0; i < list->n; i++) {
 		free((void *)(uintptr_t)list->ev[i].fields);
 		free((void *)(uintptr_t)list->ev[i].fmt);
+		free((void *)(uintptr_t)list->ev[i].path);
+		free((void *)(uintptr_t)list->ev[i].args);
 	}
 	free(list->ev);
 	memset(list, 0, sizeof(*list));
@@ -89,7 +92,7 @@ int kp_events_add_timer(struct kp_event_list *list, const char *name,
 			 name, KTAP_TIMER_MIN_NS / 1000);
 		return -1;
 	}
-	ev = list_push(list);
+	ev = kp_event_list_push(list);
 	ev->type = type;
 	ev->config = period_ns;
 	snprintf(ev->name, sizeof(ev->name), "%s", name);
@@ -256,7 +259,7 @@ static int add_tracepoint(struct kp_event_list *list, const char *dir,
 		snprintf(err, errlen, "more than %d events match", KTAP_EVENTS_MAX);
 		return -1;
 	}
-	ev = list_push(list);
+	ev = kp_event_list_push(list);
 	ev->type = KTAP_EVENT_TRACEPOINT;
 	ev->config = strtoull(id, NULL, 10);
 	/* Of a glob, events perf cannot count (ftrace's own) are skipped. */
@@ -415,7 +418,7 @@ static int kallsyms_glob(struct kp_event_list *list, const char *glob,
 			continue;
 		if (list->n == KTAP_EVENTS_MAX)
 			break;
-		ev = list_push(list);
+		ev = kp_event_list_push(list);
 		ev->type = type;
 		ev->config = offset;
 		snprintf(ev->name, sizeof(ev->name), "%s", name);
@@ -487,13 +490,11 @@ int kp_events_add(struct kp_event_list *list, const char *spec, char *err,
 			 spec);
 		return -1;
 	}
-	if (!strncmp(spec, "probe:", 6) && colon[1] == '/') {
-		snprintf(err, errlen, "'%s': uprobes are not supported yet", spec);
-		return -1;
-	}
+	if (kp_uevents_match(spec))
+		return kp_uevents_add(list, spec, err, errlen);
 	if (!strncmp(spec, "probe:", 6))
 		return add_kprobes(list, spec, colon + 1, err, errlen);
-	if (!strncmp(spec, "sdt:", 4) || !strncmp(spec, "ftrace:", 7)) {
+	if (!strncmp(spec, "ftrace:", 7)) {
 		snprintf(err, errlen, "'%s': %.*s events are not supported yet",
 			 spec, (int)(colon - spec), spec);
 		return -1;
@@ -507,17 +508,20 @@ int kp_events_add(struct kp_event_list *list, const char *spec, char *err,
 	return add_tracepoints(list, spec, colon, err, errlen);
 }
 
-/* ---- $name of kprobes ---------------------------------------------------- */
+/* ---- $name of kprobes and uprobes ------------------------------------------ */
 
-static int push_field(struct ktap_event *ev, const struct ktap_event_field *f)
+/* Append a location to ev's args (after any SDT ones); its index. */
+static int push_arg(struct ktap_event *ev, const struct ktap_event_arg *a)
 {
-	struct ktap_event_field *fields;
+	struct ktap_event_arg *args;
 
-	fields = kp_diag_xrealloc((void *)(uintptr_t)ev->fields,
-				  (ev->nfields + 1u) * sizeof(*fields));
-	fields[ev->nfields] = *f;
-	ev->fields = (uintptr_t)fields;
-	return ev->nfields++;
+	if (ev->nargs >= KTAP_EVENT_ARGS_MAX)
+		return -1;
+	args = kp_diag_xrealloc((void *)(uintptr_t)ev->args,
+				(ev->nargs + 1u) * sizeof(*args));
+	args[ev->nargs] = *a;
+	ev->args = (uintptr_t)args;
+	return ev->nargs++;
 }
 
 /* The parameter names of f, comma-separated. */
@@ -532,33 +536,47 @@ static void param_names(const struct kp_dwarf_func *f, char *buf, size_t size)
 					i ? ", " : "", f->params[i].name);
 }
 
-/*
- * $retval of a return probe: the return register, typed by DWARF when
- * there is debug info, else the whole 64-bit register as retval gives.
- */
-static int retval_field(struct ktap_event *ev, char *err, size_t errlen)
+static int is_uprobe(const struct ktap_event *ev)
 {
-	struct ktap_event_field f = { .kind = KTAP_FIELD_REG, .size = 8 };
-	struct kp_dwarf_func *fn = kp_diag_xrealloc(NULL, sizeof(*fn));
-	char ignored[256];
-	int ret = -1;
+	return ev->type == KTAP_EVENT_UPROBE || ev->type == KTAP_EVENT_URETPROBE;
+}
 
-	if (kp_dwarf_kernel_func(ev->name, fn, ignored, sizeof(ignored)) == 0) {
-		if (fn->ret.problem) {
-			snprintf(err, errlen, "the return value of %s (%s) %s",
-				 ev->name, fn->ret.type, fn->ret.problem);
-			goto out;
-		}
-		f = fn->ret.field;
-	} else if (kp_dwarf_return_register(&f)) {
-		snprintf(err, errlen, "ktap cannot map the return register on this architecture");
-		goto out;
+/* The function's DWARF: of the kernel, or of the uprobe's ELF file. */
+static int probe_dwarf(const struct ktap_event *ev, struct kp_dwarf_func *fn,
+		       char *err, size_t errlen)
+{
+	if (!is_uprobe(ev))
+		return kp_dwarf_kernel_func(ev->name, fn, err, errlen);
+	if (!strncmp(ev->name, "0x", 2)) {
+		snprintf(err, errlen, "parameters are known for a function symbol, not at the offset %s",
+			 ev->name);
+		return -1;
 	}
-	snprintf(f.name, sizeof(f.name), "retval");
-	ret = push_field(ev, &f);
-out:
-	free(fn);
-	return ret;
+	return kp_dwarf_user_func((const char *)(uintptr_t)ev->path, ev->name,
+				  fn, err, errlen);
+}
+
+/* Which parameters an event can have: none in returns or mid-function. */
+static int probe_field_check(const struct ktap_event *ev, const char *name,
+			     char *err, size_t errlen)
+{
+	int ret = ev->type == KTAP_EVENT_KRETPROBE ||
+		  ev->type == KTAP_EVENT_URETPROBE;
+
+	if (ret && strcmp(name, "retval")) {
+		snprintf(err, errlen, "a return probe cannot read parameters (their registers are reused by then); read them in an entry probe, or use $retval");
+		return -1;
+	}
+	if (!ret && !strcmp(name, "retval")) {
+		snprintf(err, errlen, "$retval exists only in return probes (add %%return to the probe)");
+		return -1;
+	}
+	if (ev->config && !is_uprobe(ev)) {
+		snprintf(err, errlen, "parameters are known only at the function's entry, not at probe:%s+%llu",
+			 ev->name, (unsigned long long)ev->config);
+		return -1;
+	}
+	return 0;
 }
 
 int kp_event_probe_field(struct ktap_event *ev, const char *name,
@@ -569,26 +587,13 @@ int kp_event_probe_field(struct ktap_event *ev, const char *name,
 	struct kp_dwarf_func *fn;
 	int ret = -1;
 
-	if (ev->type == KTAP_EVENT_KRETPROBE) {
-		if (!strcmp(name, "retval"))
-			return retval_field(ev, err, errlen);
-		snprintf(err, errlen, "a return probe cannot read parameters (their registers are reused by then); read them in an entry probe (probe:%s), or use $retval",
-			 ev->name);
+	if (probe_field_check(ev, name, err, errlen))
 		return -1;
-	}
-	if (!strcmp(name, "retval")) {
-		snprintf(err, errlen, "$retval exists only in return probes (probe:%s%%return)",
-			 ev->name);
-		return -1;
-	}
-	if (ev->config) {
-		snprintf(err, errlen, "parameters are known only at the function's entry, not at probe:%s+%llu",
-			 ev->name, (unsigned long long)ev->config);
-		return -1;
-	}
 	fn = kp_diag_xrealloc(NULL, sizeof(*fn));
-	if (kp_dwarf_kernel_func(ev->name, fn, err, errlen))
+	if (probe_dwarf(ev, fn, err, errlen)) {
+		ret = strcmp(name, "retval") ? -1 : -3;
 		goto out;
+	}
 	v = kp_dwarf_param(fn, name);
 	if (!v) {
 		param_names(fn, names, nameslen);
@@ -596,13 +601,18 @@ int kp_event_probe_field(struct ktap_event *ev, const char *name,
 		goto out;
 	}
 	if (v->problem) {
-		snprintf(err, errlen, "the parameter (%s) %s; ktap reads parameters from registers only, at the function's entry (debug info: %s)",
-			 v->type, v->problem, fn->file);
+		if (v == &fn->ret)
+			snprintf(err, errlen, "the return value (%s) %s (debug info: %s)",
+				 v->type, v->problem, fn->file);
+		else
+			snprintf(err, errlen, "the parameter (%s) %s; ktap reads parameters from registers only, at the function's entry (debug info: %s)",
+				 v->type, v->problem, fn->file);
 		goto out;
 	}
-	ret = push_field(ev, &v->field);
-	snprintf(((struct ktap_event_field *)(uintptr_t)ev->fields)[ret].name,
-		 KTAP_FIELD_NAME_MAX, "%s", name);
+	ret = push_arg(ev, &v->loc);
+	if (ret < 0)
+		snprintf(err, errlen, "more than %d argument locations in one event",
+			 KTAP_EVENT_ARGS_MAX);
 out:
 	free(fn);
 	return ret;

@@ -2,8 +2,8 @@
 /*
  * events.h - event discovery: tracepoints from tracefs (ids, field
  * layouts, argstr formats) and kernel functions from /proc/kallsyms
- * (their parameters from DWARF), turned into the descriptors of
- * uapi/ktap.h.
+ * (their parameters from DWARF; user-space ones come from uevents.h),
+ * turned into the descriptors of uapi/ktap.h.
  */
 #ifndef KP_EVENTS_H
 #define KP_EVENTS_H
@@ -55,14 +55,19 @@ void kp_event_field_names(const struct ktap_event *ev, char *buf,
 			  size_t size);
 
 /*
- * $name of a kprobe: the parameter `name` (or retval in a return probe)
- * from the function's DWARF, added to ev's fields.  Returns its field
- * index, -2 when the function has no such parameter (its parameters
- * then in names), or -1 with the reason in err.
+ * $name of a kprobe or uprobe: the parameter `name` (or the typed
+ * return value in a return probe, for "retval") from the function's
+ * DWARF, appended to ev's argument locations.  Returns its index in
+ * args[], -2 when the function has no such parameter (its parameters
+ * then in names), -3 for $retval without debug info (the caller falls
+ * back to the untyped retval), or -1 with the reason in err.
  */
 int kp_event_probe_field(struct ktap_event *ev, const char *name,
 			 char *names, size_t nameslen, char *err,
 			 size_t errlen);
+
+/* A new zeroed descriptor at the end of list. */
+struct ktap_event *kp_event_list_push(struct kp_event_list *list);
 
 void kp_event_list_free(struct kp_event_list *list);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "compile.h"
 #include "list.h"
+#include "list_elf.h"
 #include "list_tapsets.h"
 #include "tapset_man.h"
 #include "output.h"
@@ -120,8 +121,11 @@ static void kp_usage(FILE *f)
 		"  -V, --version           print the versions of ktap and of the loaded module\n"
 		"  -h, --help              print this help\n"
 		"\n"
-		"Listings (one probe per line; exit status 1 when nothing matches):\n"
+		"Listings (each the first word, but for -v; one match per line;\n"
+		"exit status 1 when nothing matches):\n"
 		"  -le [GLOB] [-v]         tracepoints as SUBSYS:EVENT (-v: with their fields)\n"
+		"  -lf DSO [GLOB]          functions of an ELF file that uprobes can probe\n"
+		"  -lm DSO [GLOB]          its SDT markers (provider:name and argument count)\n"
 		"  -L, --list-args EVENTDEF  what argN and $name mean for EVENTDEF: tracepoint\n"
 		"                          fields, kprobe/uprobe parameters from DWARF\n"
 		"\n"
@@ -594,15 +598,31 @@ static int kp_close_output(struct kp_cli *cli, int ret)
 }
 
 /*
- * The discovery listings are chosen by an exact word before getopt runs
- * (getopt would read -le as -l -e): the listing's word, -v words, then
- * the words it takes.  Each listing lives in its own src/list_*.c.
+ * The discovery listings are words of their own, seen before getopt
+ * (which would read -le as -l -e): -le (tracepoints), -lf (functions of
+ * an ELF file), -lm (its SDT markers), -L (what argN and $name mean); a
+ * bare -l (tapsets and tools) is getopt's.  -v words may come anywhere.
+ * Each listing lives in its own src/list_*.c.
  */
+static int kp_list_lf(int verbose, char **args, int nargs)
+{
+	(void)verbose;
+	return kp_list_functions(nargs, args);
+}
+
+static int kp_list_lm(int verbose, char **args, int nargs)
+{
+	(void)verbose;
+	return kp_list_markers(nargs, args);
+}
+
 static const struct kp_listing {
 	const char *word;
 	int (*run)(int verbose, char **args, int nargs);
 } kp_listings[] = {
 	{ "-le", kp_list_tracepoints },
+	{ "-lf", kp_list_lf },
+	{ "-lm", kp_list_lm },
 	{ "-L", kp_list_args },
 	{ "--list-args", kp_list_args },
 };

@@ -18,8 +18,6 @@
 #include <string.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -148,23 +146,6 @@ static int kp_ask_version(int fd, struct ktap_version *v)
 	return 0;
 }
 
-/* Whether an event reads registers as fields ($name of a kprobe, ABI 1.9). */
-static bool kp_uses_reg_fields(const struct kp_run_options *opts)
-{
-	const struct ktap_event_field *f;
-	unsigned i, k;
-
-	for (i = 0; i < opts->nevents; i++) {
-		f = (const struct ktap_event_field *)(uintptr_t)
-			opts->events[i].fields;
-		for (k = 0; k < opts->events[i].nfields; k++)
-			if (f[k].kind == KTAP_FIELD_REG ||
-			    f[k].kind == KTAP_FIELD_UREG)
-				return true;
-	}
-	return false;
-}
-
 /*
  * Refuse to talk to a module of another ABI major, naming both sides,
  * or to an older minor when an option needs a newer one.
@@ -189,8 +170,8 @@ static int kp_check_abi(int fd, const struct kp_run_options *opts)
 			v.package_version, v.abi_major, v.abi_minor);
 		return -1;
 	}
-	if (kp_uses_reg_fields(opts) && v.abi_minor < 9) {
-		fprintf(stderr, "ktap: $name of a kprobe needs ktapvm ABI 1.9 or newer, but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
+	if (opts->nevents && v.abi_minor < 9) {
+		fprintf(stderr, "ktap: events need ktapvm ABI 1.9 or newer (their descriptors grew for uprobes), but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
 			v.package_version, v.abi_major, v.abi_minor);
 		return -1;
 	}
@@ -215,6 +196,7 @@ static int kp_load(int fd, const void *chunk, size_t len,
 		.cpu = opts->cpu,
 		.pid = opts->pid,
 		.end_proto = opts->end_proto,
+		.event_size = sizeof(struct ktap_event),
 	};
 
 	int load_errno;
