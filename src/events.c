@@ -486,7 +486,7 @@ int kp_events_add(struct kp_event_list *list, const char *spec, char *err,
 	const char *colon = strchr(spec, ':');
 
 	if (!colon) {
-		snprintf(err, errlen, "'%s' is not an event: write SUBSYSTEM:EVENT (e.g. syscalls:sys_enter_openat), probe:FUNCTION, or a tapset alias (not available yet)",
+		snprintf(err, errlen, "'%s' is not an event: write SUBSYSTEM:EVENT (e.g. syscalls:sys_enter_openat), or probe:FUNCTION",
 			 spec);
 		return -1;
 	}
