@@ -17,6 +17,7 @@
 #include "parse.h"
 #include "probes.h"
 #include "resolve.h"
+#include "spec_args.h"
 
 /*
  * The name the chunk gives the script, for the module's messages.  The
@@ -158,6 +159,8 @@ int kp_compile_args(const char *script_name, const char *source, size_t len,
 	kp_ast_arena_init(&arena);
 	tree = kp_parse_chunk(source, len, &diag, &arena);
 	if (!tree)
+		goto out;
+	if (kp_spec_args_subst(tree, &arena, &diag, args, nargs))
 		goto out;
 	if (nargs >= 0 && uses_arg(source, len))
 		prepend_arg(tree, &arena, diag.script_name, args, nargs);
