@@ -170,6 +170,11 @@ static int kp_check_abi(int fd, const struct kp_run_options *opts)
 			v.package_version, v.abi_major, v.abi_minor);
 		return -1;
 	}
+	if (opts->nevents && v.abi_minor < 9) {
+		fprintf(stderr, "ktap: events need ktapvm ABI 1.9 or newer (their descriptors grew for uprobes), but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
+			v.package_version, v.abi_major, v.abi_minor);
+		return -1;
+	}
 	kp_msg_verbose("module ktapvm %s (ABI %u.%u) at %s", v.package_version,
 		       v.abi_major, v.abi_minor, KTAP_DEVICE_PATH);
 	return 0;
@@ -191,6 +196,7 @@ static int kp_load(int fd, const void *chunk, size_t len,
 		.cpu = opts->cpu,
 		.pid = opts->pid,
 		.end_proto = opts->end_proto,
+		.event_size = sizeof(struct ktap_event),
 	};
 
 	int load_errno;
