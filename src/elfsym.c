@@ -388,9 +388,17 @@ unsigned long long kp_elf_symbol(struct kp_elf *e, const char *name)
 
 int kp_elf_no_return_probe(const char *name)
 {
-	/* entered by a jump: the word at the stack pointer is argc */
+	/*
+	 * Entered by a jump, the word at the stack pointer is argc or a
+	 * signal frame; or the return address is saved to be returned to
+	 * again later (setjmp, getcontext), where the kernel's trampoline
+	 * would find no pending return and kill the program.
+	 */
 	static const char *const names[] = {
-		"_start", "__start", "_dl_start_user", "__restore_rt", NULL,
+		"_start", "__start", "_dl_start_user", "__restore_rt",
+		"setjmp", "_setjmp", "__setjmp", "sigsetjmp", "__sigsetjmp",
+		"getcontext", "__getcontext", "swapcontext", "__swapcontext",
+		NULL,
 	};
 	unsigned i;
 

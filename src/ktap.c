@@ -406,41 +406,18 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 /* Read a whole file (a script or a chunk); NULL after printing why. */
 static char *kp_read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t size = 0, n;
+	char *buf;
 
-	if (!f) {
+	if (access(path, R_OK)) {
 		fprintf(stderr, "ktap: cannot open '%s': %s\n", path,
 			strerror(errno));
 		return NULL;
 	}
-	*len = 0;
-	do {
-		if (*len == size) {
-			char *bigger = realloc(buf, size = size * 2 + 4096);
-
-			if (!bigger) {
-				fprintf(stderr, "ktap: out of memory reading '%s'\n",
-					path);
-				goto fail;
-			}
-			buf = bigger;
-		}
-		n = fread(buf + *len, 1, size - *len, f);
-		*len += n;
-	} while (n > 0);
-	if (ferror(f)) {
+	buf = kp_tpath_read(path, len);
+	if (!buf)
 		fprintf(stderr, "ktap: cannot read '%s': %s\n", path,
 			strerror(errno));
-		goto fail;
-	}
-	fclose(f);
 	return buf;
-fail:
-	free(buf);
-	fclose(f);
-	return NULL;
 }
 
 static int kp_write_chunk(const char *path, const struct kp_chunk_buf *chunk)
@@ -475,6 +452,7 @@ static int kp_run_compiled(const struct kp_cli *cli,
 	run.nevents = chunk->events.n;
 	run.end_proto = chunk->end_proto;
 	run.cmd = cli->cmd;
+	run.lines = &chunk->lines;
 	return kp_session_run(chunk->data, chunk->len, &run);
 }
 
