@@ -12,6 +12,7 @@
 #include <string.h>
 #include "compile.h"
 #include "output.h"
+#include "module.h"
 #include "session.h"
 
 enum kp_action {
