@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "compile.h"
 #include "output.h"
 #include "module.h"
 #include "session.h"
+#include "tpath.h"
 
 enum kp_action {
 	KP_RUN,		/* compile and run in the kernel */
@@ -31,6 +33,10 @@ struct kp_cli {
 	char **args;			/* the words after the script */
 	int nargs;
 	char **cmd;			/* after --: the command to trace */
+	const char **idirs;		/* -I DIR, in order */
+	unsigned nidirs;
+	struct kp_tpath tpath;
+	char *tool_path;		/* the tool a NAME stands for */
 	struct kp_run_options run;
 };
 
@@ -59,6 +65,7 @@ static const struct option kp_long_options[] = {
 	{ "cpu", required_argument, NULL, 'C' },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "include", required_argument, NULL, 'I' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "timestamp", no_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -70,13 +77,15 @@ static const struct option kp_long_options[] = {
 static void kp_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: ktap [OPTIONS] SCRIPT [ARGS...] [-- COMMAND [ARGS...]]\n"
+		"Usage: ktap [OPTIONS] SCRIPT|TOOL [ARGS...] [-- COMMAND [ARGS...]]\n"
 		"       ktap [OPTIONS] -e 'SCRIPT TEXT' [ARGS...] [-- COMMAND [ARGS...]]\n"
 		"\n"
 		"Compile a ktap script and run it in the kernel (module ktapvm).\n"
+		"A TOOL is the name of a tool script of the tapset path (see -l).\n"
 		"\n"
 		"  -e, --eval TEXT         run TEXT instead of a script file\n"
 		"  -S, --dump-bytecode     print the compiled bytecode, do not run\n"
+		"  -I, --include DIR       look for tapsets and tools in DIR first (repeatable)\n"
 		"  -t, --timeout SECONDS   stop tracing after SECONDS (trace_end runs)\n"
 		"  -p, --pid PID           trace only process PID (and its threads)\n"
 		"  -C, --cpu CPU           trace only on CPU\n"
@@ -267,7 +276,7 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTv", kp_long_options,
+	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTvI:", kp_long_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'B':
@@ -277,6 +286,9 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			break;
 		case 'o':
 			cli->output_path = optarg;
+			break;
+		case 'I':
+			cli->idirs[cli->nidirs++] = optarg;
 			break;
 		case 'q':
 			kp_verbosity = 0;
@@ -436,6 +448,28 @@ static int kp_run_chunk_file(const struct kp_cli *cli)
 	return ret;
 }
 
+/*
+ * A script word that names no file but a tool (no '/' in it) runs that
+ * tool: "ktap opensnoop" is tools/opensnoop.kp of the tapset path.
+ */
+static int kp_find_tool(struct kp_cli *cli)
+{
+	const char *name = cli->script_path;
+
+	if (!name || strchr(name, '/') || access(name, F_OK) == 0)
+		return 0;
+	cli->tool_path = kp_tpath_find_tool(&cli->tpath, name);
+	if (cli->tool_path) {
+		cli->script_path = cli->tool_path;
+		return 0;
+	}
+	if (!kp_tpath_is_tool_name(name))
+		return 0;	/* kp_read_file() says it cannot open it */
+	fprintf(stderr, "ktap: '%s' is neither a script file nor a tool (see 'ktap -l' for the tools there are)\n",
+		name);
+	return -1;
+}
+
 static int kp_compile_and_act(const struct kp_cli *cli)
 {
 	struct kp_chunk_buf chunk = { 0 };
@@ -497,18 +531,36 @@ static int kp_close_output(struct kp_cli *cli, int ret)
 	return ret;
 }
 
+static int kp_run_cli(struct kp_cli *cli)
+{
+	int ret;
+
+	if (kp_find_tool(cli))
+		return KP_EXIT_SYSTEM;
+	if (kp_open_output(cli))
+		return KP_EXIT_SYSTEM;
+	if (cli->chunk_path)
+		ret = kp_run_chunk_file(cli);
+	else
+		ret = kp_compile_and_act(cli);
+	return kp_close_output(cli, ret);
+}
+
 int main(int argc, char **argv)
 {
 	struct kp_cli cli = { .action = KP_RUN, .run.cpu = -1 };
-	int ret = kp_parse_args(argc, argv, &cli);
+	int ret;
 
-	if (ret >= 0)
-		return ret;
-	if (kp_open_output(&cli))
+	cli.idirs = calloc((size_t)argc, sizeof(*cli.idirs));
+	if (!cli.idirs)
 		return KP_EXIT_SYSTEM;
-	if (cli.chunk_path)
-		ret = kp_run_chunk_file(&cli);
-	else
-		ret = kp_compile_and_act(&cli);
-	return kp_close_output(&cli, ret);
+	ret = kp_parse_args(argc, argv, &cli);
+	if (ret < 0) {
+		kp_tpath_init(&cli.tpath, cli.idirs, cli.nidirs);
+		ret = kp_run_cli(&cli);
+		kp_tpath_free(&cli.tpath);
+	}
+	free(cli.tool_path);
+	free(cli.idirs);
+	return ret;
 }
