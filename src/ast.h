@@ -119,6 +119,7 @@ enum kp_probe_kind {
 	KP_PROBE_END,		/* trace_end { } */
 	KP_PROBE_TICK,		/* tick-N<unit> { } */
 	KP_PROBE_PROFILE,	/* profile-N<unit> { } */
+	KP_PROBE_ALIAS,		/* alias NAME = EVENTDEF, ... { } (tapsets) */
 };
 
 /*
@@ -215,10 +216,21 @@ struct kp_ast_node {
 			/* ARG: N; FIELD: the slot, set by the events pass */
 			unsigned index;
 			const char *field;	/* FIELD: the name */
+			/* FIELD in a tapset: nil, not an error, where the
+			 * events lack it (a prologue serves many kernels) */
+			bool optional;
 		} ev;
 		struct {				/* PROBE */
 			enum kp_probe_kind kind;
-			const char *spec;	/* TRACE: the event spec */
+			/* TRACE: the event spec; ALIAS: the alias name */
+			const char *spec;
+			/* ALIAS, and TRACE of an alias once expanded: the
+			 * EVENTDEFs (STR nodes) that replace spec */
+			struct kp_ast_node *events;
+			/* ALIAS: only if the kernel release compares so
+			 * (kver_op: KP_BIN_LT..KP_BIN_GE, or EQ/NE) */
+			const char *kver;
+			enum kp_ast_binop kver_op;
 			uint64_t period_ns;	/* TICK, PROFILE */
 			struct kp_ast_node *fn;	/* FUNCTION, no params */
 			unsigned proto;		/* set by codegen */

@@ -1493,7 +1493,7 @@ static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s)
 int kp_gen_chunk(struct kp_ast_node *chunk, const struct kp_res_result *res,
 		 struct kp_diag *diag, struct kp_chunk_builder *out)
 {
-	struct kp_gen g = { diag, out, NULL, { 0, 0 }, 0, 0, NULL, NULL };
+	struct kp_gen g = { diag, out, NULL, { 0, 0, 0 }, 0, 0, NULL, NULL };
 	unsigned errors = diag->nerrors, i;
 
 	for (i = 0; i < res->nglobals; i++)

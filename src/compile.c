@@ -17,6 +17,7 @@
 #include "parse.h"
 #include "probes.h"
 #include "resolve.h"
+#include "tapset.h"
 
 /*
  * The name the chunk gives the script, for the module's messages.  The
@@ -107,7 +108,7 @@ static struct kp_ast_node *arg_value(struct kp_ast_arena *arena,
 static void prepend_arg(struct kp_ast_node *tree, struct kp_ast_arena *arena,
 			const char *name, const char *const *args, int nargs)
 {
-	static const struct kp_pos pos = { 1, 1 };
+	static const struct kp_pos pos = { 1, 1, 0 };
 	struct kp_ast_node *set = kp_ast_new(arena, KP_AST_ASSIGN, pos);
 	struct kp_ast_node *t = kp_ast_new(arena, KP_AST_TABLE, pos);
 	struct kp_ast_node **tail = &t->u.table.fields, *f;
@@ -139,11 +140,22 @@ int kp_compile(const char *script_name, const char *source, size_t len,
 	return kp_compile_args(script_name, source, len, NULL, -1, err, out);
 }
 
-/* nargs < 0: no arg table at all (the unit tests' kp_compile()). */
 int kp_compile_args(const char *script_name, const char *source, size_t len,
 		    const char *const *args, int nargs, FILE *err,
 		    struct kp_chunk_buf *out)
 {
+	return kp_compile_lib(script_name, source, len, args, nargs, NULL,
+			      err, out);
+}
+
+/* nargs < 0: no arg table at all (the unit tests' kp_compile()). */
+int kp_compile_lib(const char *script_name, const char *source, size_t len,
+		   const char *const *args, int nargs,
+		   const struct kp_tpath *tapsets, FILE *err,
+		   struct kp_chunk_buf *out)
+{
+	struct kp_tapset_lib *lib;
+	struct kp_res_hooks hooks;
 	struct kp_diag diag;
 	struct kp_ast_arena arena;
 	struct kp_res_result res;
@@ -156,13 +168,15 @@ int kp_compile_args(const char *script_name, const char *source, size_t len,
 	memset(&probes, 0, sizeof(probes));
 	kp_diag_init(&diag, err, script_name, source, len);
 	kp_ast_arena_init(&arena);
+	lib = kp_tapset_open(tapsets, &diag, &arena);
+	kp_tapset_hooks(lib, &hooks);
 	tree = kp_parse_chunk(source, len, &diag, &arena);
 	if (!tree)
 		goto out;
 	if (nargs >= 0 && uses_arg(source, len))
 		prepend_arg(tree, &arena, diag.script_name, args, nargs);
-	/* No tapset library yet: see kp_res_tapset_lookup_fn. */
-	if (kp_res_resolve(tree, &diag, &arena, NULL, &res))
+	if (kp_tapset_expand_aliases(lib, tree) ||
+	    kp_res_resolve(tree, &diag, &arena, &hooks, &res))
 		goto out;
 	if (kp_probes_resolve(tree, &diag, &probes))
 		goto out;
@@ -178,6 +192,7 @@ int kp_compile_args(const char *script_name, const char *source, size_t len,
 out:
 	kp_probes_free(&probes);
 	kp_chunk_free(chunk);
+	kp_tapset_close(lib);
 	kp_ast_arena_free(&arena);
 	return ret;
 }

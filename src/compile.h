@@ -39,6 +39,18 @@ int kp_compile(const char *script_name, const char *source, size_t len,
 int kp_compile_args(const char *script_name, const char *source, size_t len,
 		    const char *const *args, int nargs, FILE *err,
 		    struct kp_chunk_buf *out);
+
+struct kp_tpath;
+
+/*
+ * kp_compile_args() with the tapset library of `tapsets` (NULL: none):
+ * functions and probe aliases the script uses but does not define come
+ * from there.
+ */
+int kp_compile_lib(const char *script_name, const char *source, size_t len,
+		   const char *const *args, int nargs,
+		   const struct kp_tpath *tapsets, FILE *err,
+		   struct kp_chunk_buf *out);
 void kp_chunk_buf_free(struct kp_chunk_buf *buf);
 
 #endif /* KP_COMPILE_H */

@@ -24,6 +24,29 @@ void kp_diag_init(struct kp_diag *d, FILE *out, const char *script_name,
 	d->nerrors = 0;
 	/* Stop at the first error: later ones are mostly its echoes. */
 	d->max_errors = 1;
+	d->nfiles = 1;
+	d->cur_file = 0;
+}
+
+unsigned kp_diag_add_file(struct kp_diag *d, const char *name,
+			  const char *src, size_t len)
+{
+	if (d->nfiles >= KP_DIAG_MAX_FILES)
+		return d->cur_file = 0;
+	d->files[d->nfiles].name = name;
+	d->files[d->nfiles].src = src;
+	d->files[d->nfiles].len = len;
+	return d->cur_file = d->nfiles++;
+}
+
+/* The file a position is in. */
+static struct kp_diag_file file_of(const struct kp_diag *d, struct kp_pos pos)
+{
+	struct kp_diag_file f = { d->script_name, d->src, d->len };
+
+	if (pos.file && pos.file < d->nfiles)
+		f = d->files[pos.file];
+	return f;
 }
 
 const char *kp_diag_format(enum kp_msg msg)
@@ -34,7 +57,7 @@ const char *kp_diag_format(enum kp_msg msg)
 }
 
 /* Finds the bytes of source line `line`; false when the script is shorter. */
-static bool find_line(const struct kp_diag *d, unsigned line,
+static bool find_line(const struct kp_diag_file *d, unsigned line,
 		      size_t *start, size_t *end)
 {
 	size_t i = 0;
@@ -60,11 +83,12 @@ static bool find_line(const struct kp_diag *d, unsigned line,
 
 static void print_source_line(const struct kp_diag *d, struct kp_pos pos)
 {
+	struct kp_diag_file f = file_of(d, pos);
 	size_t start, end, i;
 
-	if (!find_line(d, pos.line, &start, &end))
+	if (!find_line(&f, pos.line, &start, &end))
 		return;
-	fwrite(d->src + start, 1, end - start, d->out);
+	fwrite(f.src + start, 1, end - start, d->out);
 	fputc('\n', d->out);
 	/*
 	 * Copy the tabs of the source line into the caret line, so the caret
@@ -73,7 +97,7 @@ static void print_source_line(const struct kp_diag *d, struct kp_pos pos)
 	for (i = 1; i < pos.col; i++) {
 		size_t at = start + i - 1;
 
-		fputc(at < end && d->src[at] == '\t' ? '\t' : ' ', d->out);
+		fputc(at < end && f.src[at] == '\t' ? '\t' : ' ', d->out);
 	}
 	fputs("^\n", d->out);
 }
@@ -85,7 +109,7 @@ void kp_diag_verror(struct kp_diag *d, struct kp_pos pos, enum kp_msg msg,
 	if (d->nerrors > d->max_errors || !d->out)
 		return;
 	if (pos.line)
-		fprintf(d->out, "%s:%u:%u: error: ", d->script_name,
+		fprintf(d->out, "%s:%u:%u: error: ", file_of(d, pos).name,
 			pos.line, pos.col);
 	else
 		fprintf(d->out, "%s: error: ", d->script_name);

@@ -184,9 +184,16 @@ static int parse_field(const char *line, struct ktap_event_field *f)
 	if (!strncmp(decl, "__data_loc", 10))
 		f->kind = strstr(decl, "char") ? KTAP_FIELD_DATA_LOC :
 						 KTAP_FIELD_OTHER;
+	else if (memchr(decl, '[', (size_t)(end - decl)) && strstr(decl, "char"))
+		f->kind = KTAP_FIELD_CHARS;
+	/*
+	 * __u8 saddr[4] (sock:inet_sock_set_state...): an IPv4 address, read
+	 * as the u32 its bytes make in memory, which ip4_str() of the tapset
+	 * library prints
+	 */
 	else if (memchr(decl, '[', (size_t)(end - decl)))
-		f->kind = strstr(decl, "char") ? KTAP_FIELD_CHARS :
-						 KTAP_FIELD_OTHER;
+		f->kind = size == 4 && strstr(decl, "u8 ") ? KTAP_FIELD_UINT :
+							      KTAP_FIELD_OTHER;
 	else if (size == 1 || size == 2 || size == 4 || size == 8)
 		f->kind = sign ? KTAP_FIELD_INT : KTAP_FIELD_UINT;
 	else

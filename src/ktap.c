@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "compile.h"
+#include "list_tapsets.h"
 #include "output.h"
 #include "module.h"
 #include "session.h"
@@ -21,6 +22,8 @@ enum kp_action {
 	KP_RUN,		/* compile and run in the kernel */
 	KP_DUMP,	/* -S: print the bytecode */
 	KP_EMIT,	/* --emit-chunk: write the chunk to a file */
+	KP_LIST,	/* -l [PATTERN]: list tools and tapsets */
+	KP_INFO,	/* -i NAME: document one */
 };
 
 struct kp_cli {
@@ -30,6 +33,7 @@ struct kp_cli {
 	const char *emit_path;
 	const char *chunk_path;		/* --run-chunk */
 	const char *output_path;	/* -o */
+	const char *info_name;		/* -i */
 	char **args;			/* the words after the script */
 	int nargs;
 	char **cmd;			/* after --: the command to trace */
@@ -66,6 +70,8 @@ static const struct option kp_long_options[] = {
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "include", required_argument, NULL, 'I' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "info", required_argument, NULL, 'i' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "timestamp", no_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -79,6 +85,7 @@ static void kp_usage(FILE *f)
 	fprintf(f,
 		"Usage: ktap [OPTIONS] SCRIPT|TOOL [ARGS...] [-- COMMAND [ARGS...]]\n"
 		"       ktap [OPTIONS] -e 'SCRIPT TEXT' [ARGS...] [-- COMMAND [ARGS...]]\n"
+		"       ktap [-I DIR]... -l [PATTERN] | -i NAME\n"
 		"\n"
 		"Compile a ktap script and run it in the kernel (module ktapvm).\n"
 		"A TOOL is the name of a tool script of the tapset path (see -l).\n"
@@ -86,6 +93,8 @@ static void kp_usage(FILE *f)
 		"  -e, --eval TEXT         run TEXT instead of a script file\n"
 		"  -S, --dump-bytecode     print the compiled bytecode, do not run\n"
 		"  -I, --include DIR       look for tapsets and tools in DIR first (repeatable)\n"
+		"  -l, --list [PATTERN]    list the tools and library tapsets (matching PATTERN)\n"
+		"  -i, --info NAME         describe a tool, tapset, tapset function or alias\n"
 		"  -t, --timeout SECONDS   stop tracing after SECONDS (trace_end runs)\n"
 		"  -p, --pid PID           trace only process PID (and its threads)\n"
 		"  -C, --cpu CPU           trace only on CPU\n"
@@ -271,12 +280,25 @@ static int kp_print_version(void)
 	return KP_EXIT_OK;
 }
 
+/* -l [PATTERN] and -i NAME take nothing else but -I. */
+static int kp_check_listing(int argc, char **argv, struct kp_cli *cli)
+{
+	if (cli->action == KP_LIST && optind < argc)
+		cli->info_name = argv[optind++];
+	if (optind < argc || cli->eval || cli->chunk_path) {
+		fprintf(stderr, "ktap: -l [PATTERN] and -i NAME take no script, command or -e\n"
+			"Try 'ktap --help' for more information.\n");
+		return KP_EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* Returns -1 to continue, or the exit status to end with. */
 static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTvI:", kp_long_options,
+	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTvI:li:", kp_long_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'B':
@@ -289,6 +311,13 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			break;
 		case 'I':
 			cli->idirs[cli->nidirs++] = optarg;
+			break;
+		case 'l':
+			cli->action = KP_LIST;
+			break;
+		case 'i':
+			cli->action = KP_INFO;
+			cli->info_name = optarg;
 			break;
 		case 'q':
 			kp_verbosity = 0;
@@ -336,6 +365,8 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			return KP_EXIT_USAGE;
 		}
 	}
+	if (cli->action == KP_LIST || cli->action == KP_INFO)
+		return kp_check_listing(argc, argv, cli);
 	if (optind < argc && !cli->eval && !cli->chunk_path &&
 	    strcmp(argv[optind - 1], "--"))
 		cli->script_path = argv[optind++];
@@ -448,6 +479,21 @@ static int kp_run_chunk_file(const struct kp_cli *cli)
 	return ret;
 }
 
+/* -S: which body each event runs (what globs and probe aliases chose). */
+static int kp_dump_events(FILE *f, const struct kp_chunk_buf *chunk)
+{
+	unsigned i;
+
+	if (chunk->events.n || chunk->end_proto)
+		fputc('\n', f);
+	for (i = 0; i < chunk->events.n; i++)
+		fprintf(f, "event %s: proto %u\n", chunk->events.ev[i].name,
+			chunk->events.ev[i].proto);
+	if (chunk->end_proto)
+		fprintf(f, "trace_end: proto %u\n", chunk->end_proto);
+	return 0;
+}
+
 /*
  * A script word that names no file but a tool (no '/' in it) runs that
  * tool: "ktap opensnoop" is tools/opensnoop.kp of the tapset path.
@@ -485,16 +531,17 @@ static int kp_compile_and_act(const struct kp_cli *cli)
 		if (!text)
 			return KP_EXIT_SYSTEM;
 	}
-	if (kp_compile_args(name, cli->eval ? cli->eval : text, len,
-			    (const char *const *)cli->args, cli->nargs, stderr,
-			    &chunk)) {
+	if (kp_compile_lib(name, cli->eval ? cli->eval : text, len,
+			   (const char *const *)cli->args, cli->nargs,
+			   &cli->tpath, stderr, &chunk)) {
 		free(text);
 		return KP_EXIT_SCRIPT;
 	}
 	free(text);
 	kp_msg_verbose("compiled %s: %zu bytes of bytecode", name, chunk.len);
 	if (cli->action == KP_DUMP)
-		ret = kp_disasm(cli->run.out, chunk.data, chunk.len) ?
+		ret = kp_disasm(cli->run.out, chunk.data, chunk.len) ||
+		      kp_dump_events(cli->run.out, &chunk) ?
 			KP_EXIT_SCRIPT : KP_EXIT_OK;
 	else if (cli->action == KP_EMIT)
 		ret = kp_emit_chunk(cli->emit_path, &chunk);
@@ -535,6 +582,10 @@ static int kp_run_cli(struct kp_cli *cli)
 {
 	int ret;
 
+	if (cli->action == KP_LIST)
+		return kp_list_tapsets(&cli->tpath, cli->info_name);
+	if (cli->action == KP_INFO)
+		return kp_list_info(&cli->tpath, cli->info_name);
 	if (kp_find_tool(cli))
 		return KP_EXIT_SYSTEM;
 	if (kp_open_output(cli))

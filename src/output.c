@@ -93,6 +93,11 @@ void kp_printer_record(struct kp_printer *p, const struct ktap_record *rec,
 	}
 }
 
+void kp_printer_flush(struct kp_printer *p)
+{
+	fflush(p->out);	/* an error sticks; kp_printer_finish reports it */
+}
+
 int kp_printer_finish(struct kp_printer *p)
 {
 	int ret = 0;

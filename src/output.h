@@ -39,6 +39,14 @@ void kp_printer_record(struct kp_printer *p, const struct ktap_record *rec,
 		       const char *payload);
 
 /*
+ * Hand what is printed so far to the reader of p->out (a pipe or file
+ * is block-buffered by stdio): called whenever the session goes idle,
+ * so `ktap ... | grep` sees a quiet trace's lines as they happen while
+ * a busy one still writes in large blocks.
+ */
+void kp_printer_flush(struct kp_printer *p);
+
+/*
  * The end of the output: flush it, report lost records on stderr.
  * Returns -1 (after saying why) when the output could not be written.
  */

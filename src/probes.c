@@ -4,7 +4,8 @@
  * numbered over the whole script, so one EVGET works for every event a
  * glob matched: each event's descriptor maps the slot to its own field,
  * or to none (the value is then nil).  A $name that no event of its
- * block has is a compile error listing the fields there are.
+ * block has is a compile error listing the fields there are, except in
+ * a probe alias's prologue, which may name fields of other kernels.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,7 @@ static void field(struct probes_walk *w, struct kp_ast_node *n)
 			found++;
 		}
 	}
-	if (found || w->first == w->last)
+	if (found || w->first == w->last || n->u.ev.optional)
 		return;
 	kp_event_field_names(&ev[w->first], names, sizeof(names));
 	kp_diag_error(w->diag, n->pos, KP_MSG_FIELD_UNKNOWN,
@@ -190,6 +191,14 @@ static int add_events(struct kp_probes *p, struct kp_ast_node *n,
 	static const char *const timer_names[] = { "tick", "profile" };
 	char name[KTAP_EVENT_NAME_MAX];
 
+	struct kp_ast_node *e;
+
+	/* an expanded probe alias: the events it chose on this kernel */
+	for (e = n->u.probe.events; e; e = e->next)
+		if (kp_events_add(&p->events, e->u.str.s, err, errlen))
+			return -1;
+	if (n->u.probe.events)
+		return 0;
 	if (n->u.probe.kind == KP_PROBE_TRACE)
 		return kp_events_add(&p->events, n->u.probe.spec, err, errlen);
 	snprintf(name, sizeof(name), "%s%s",

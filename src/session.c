@@ -105,6 +105,7 @@ static void *kp_reader_main(void *arg)
 			rd->reads++;
 			kp_reader_take(rd, buf, n);
 		} else if (errno == EAGAIN) {
+			kp_printer_flush(rd->printer);	/* idle: show it */
 			kp_reader_wait(rd);
 		} else if (errno != EINTR) {
 			rd->read_errno = errno;

@@ -460,6 +460,11 @@ class Run:
         self.test, self.cfg, self.tmpdir = test, cfg, tmpdir
         self.timeout = test.get('TIMEOUT', DEFAULT_TIMEOUT)
         self.env = dict(os.environ)
+        # A scratch directory of this test alone: tests that write files
+        # use "$TMPDIR/name", so suites running side by side (make -j,
+        # distcheck, other trees on the machine) never share a file.
+        self.env['TMPDIR'] = os.path.join(tmpdir, 'scratch')
+        os.mkdir(self.env['TMPDIR'])
         self.env.update((k, self.expand(v)) for _, (k, v) in test.all('ENV'))
         self.problems, self.outputs = [], []
         self.status, self.timed_out, self.argv = None, False, None
