@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "compile.h"
 #include "list_tapsets.h"
+#include "tapset_man.h"
 #include "output.h"
 #include "module.h"
 #include "session.h"
@@ -24,6 +25,7 @@ enum kp_action {
 	KP_EMIT,	/* --emit-chunk: write the chunk to a file */
 	KP_LIST,	/* -l [PATTERN]: list tools and tapsets */
 	KP_INFO,	/* -i NAME: document one */
+	KP_MAN,		/* --tapset-man DIR: man/ktap-tapsets.7's sections */
 };
 
 struct kp_cli {
@@ -52,6 +54,7 @@ enum {
 	OPT_MAX_STRING,
 	OPT_MAX_DEPTH,
 	OPT_MAX_ENTRIES,
+	OPT_TAPSET_MAN,
 };
 
 static const struct option kp_long_options[] = {
@@ -72,6 +75,7 @@ static const struct option kp_long_options[] = {
 	{ "include", required_argument, NULL, 'I' },
 	{ "list", no_argument, NULL, 'l' },
 	{ "info", required_argument, NULL, 'i' },
+	{ "tapset-man", required_argument, NULL, OPT_TAPSET_MAN },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "timestamp", no_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -95,6 +99,7 @@ static void kp_usage(FILE *f)
 		"  -I, --include DIR       look for tapsets and tools in DIR first (repeatable)\n"
 		"  -l, --list [PATTERN]    list the tools and library tapsets (matching PATTERN)\n"
 		"  -i, --info NAME         describe a tool, tapset, tapset function or alias\n"
+		"      --tapset-man DIR    print the manual's sections for DIR's tapsets (build)\n"
 		"  -t, --timeout SECONDS   stop tracing after SECONDS (trace_end runs)\n"
 		"  -p, --pid PID           trace only process PID (and its threads)\n"
 		"  -C, --cpu CPU           trace only on CPU\n"
@@ -319,6 +324,10 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			cli->action = KP_INFO;
 			cli->info_name = optarg;
 			break;
+		case OPT_TAPSET_MAN:
+			cli->action = KP_MAN;
+			cli->info_name = optarg;
+			break;
 		case 'q':
 			kp_verbosity = 0;
 			break;
@@ -365,7 +374,8 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			return KP_EXIT_USAGE;
 		}
 	}
-	if (cli->action == KP_LIST || cli->action == KP_INFO)
+	if (cli->action == KP_LIST || cli->action == KP_INFO ||
+	    cli->action == KP_MAN)
 		return kp_check_listing(argc, argv, cli);
 	if (optind < argc && !cli->eval && !cli->chunk_path &&
 	    strcmp(argv[optind - 1], "--"))
@@ -586,6 +596,8 @@ static int kp_run_cli(struct kp_cli *cli)
 		return kp_list_tapsets(&cli->tpath, cli->info_name);
 	if (cli->action == KP_INFO)
 		return kp_list_info(&cli->tpath, cli->info_name);
+	if (cli->action == KP_MAN)
+		return kp_man_tapsets(stdout, cli->info_name);
 	if (kp_find_tool(cli))
 		return KP_EXIT_SYSTEM;
 	if (kp_open_output(cli))
