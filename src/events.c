@@ -18,10 +18,11 @@
 #include "argstr.h"
 #include "diag.h"
 #include "events.h"
+#include "uevents.h"
 
 /* ---- the list ------------------------------------------------------------ */
 
-static struct ktap_event *list_push(struct kp_event_list *list)
+struct ktap_event *kp_event_list_push(struct kp_event_list *list)
 {
 	struct ktap_event *ev;
 
@@ -42,6 +43,8 @@ void kp_event_list_free(struct kp_event_list *list)
 	for (i = 0; i < list->n; i++) {
 		free((void *)(uintptr_t)list->ev[i].fields);
 		free((void *)(uintptr_t)list->ev[i].fmt);
+		free((void *)(uintptr_t)list->ev[i].path);
+		free((void *)(uintptr_t)list->ev[i].args);
 	}
 	free(list->ev);
 	memset(list, 0, sizeof(*list));
@@ -88,7 +91,7 @@ int kp_events_add_timer(struct kp_event_list *list, const char *name,
 			 name, KTAP_TIMER_MIN_NS / 1000);
 		return -1;
 	}
-	ev = list_push(list);
+	ev = kp_event_list_push(list);
 	ev->type = type;
 	ev->config = period_ns;
 	snprintf(ev->name, sizeof(ev->name), "%s", name);
@@ -255,7 +258,7 @@ static int add_tracepoint(struct kp_event_list *list, const char *dir,
 		snprintf(err, errlen, "more than %d events match", KTAP_EVENTS_MAX);
 		return -1;
 	}
-	ev = list_push(list);
+	ev = kp_event_list_push(list);
 	ev->type = KTAP_EVENT_TRACEPOINT;
 	ev->config = strtoull(id, NULL, 10);
 	/* Of a glob, events perf cannot count (ftrace's own) are skipped. */
@@ -413,7 +416,7 @@ static int kallsyms_glob(struct kp_event_list *list, const char *glob,
 			continue;
 		if (list->n == KTAP_EVENTS_MAX)
 			break;
-		ev = list_push(list);
+		ev = kp_event_list_push(list);
 		ev->type = type;
 		ev->config = offset;
 		snprintf(ev->name, sizeof(ev->name), "%s", name);
@@ -485,13 +488,11 @@ int kp_events_add(struct kp_event_list *list, const char *spec, char *err,
 			 spec);
 		return -1;
 	}
-	if (!strncmp(spec, "probe:", 6) && colon[1] == '/') {
-		snprintf(err, errlen, "'%s': uprobes are not supported yet", spec);
-		return -1;
-	}
+	if (kp_uevents_match(spec))
+		return kp_uevents_add(list, spec, err, errlen);
 	if (!strncmp(spec, "probe:", 6))
 		return add_kprobes(list, spec, colon + 1, err, errlen);
-	if (!strncmp(spec, "sdt:", 4) || !strncmp(spec, "ftrace:", 7)) {
+	if (!strncmp(spec, "ftrace:", 7)) {
 		snprintf(err, errlen, "'%s': %.*s events are not supported yet",
 			 spec, (int)(colon - spec), spec);
 		return -1;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * events.h - event discovery: tracepoints from tracefs (ids, field
- * layouts, argstr formats) and kernel functions from /proc/kallsyms,
- * turned into the descriptors of uapi/ktap.h.
+ * layouts, argstr formats) and kernel functions from /proc/kallsyms
+ * (user-space ones come from uevents.h), turned into the descriptors of
+ * uapi/ktap.h.
  */
 #ifndef KP_EVENTS_H
 #define KP_EVENTS_H
@@ -39,6 +40,9 @@ int kp_event_field_index(const struct ktap_event *ev, const char *name);
 /* The names of ev's fields, comma-separated, into buf. */
 void kp_event_field_names(const struct ktap_event *ev, char *buf,
 			  size_t size);
+
+/* A new zeroed descriptor at the end of list. */
+struct ktap_event *kp_event_list_push(struct kp_event_list *list);
 
 void kp_event_list_free(struct kp_event_list *list);
 

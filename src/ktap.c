@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "compile.h"
+#include "list_elf.h"
 #include "list_tapsets.h"
 #include "tapset_man.h"
 #include "output.h"
@@ -119,6 +120,10 @@ static void kp_usage(FILE *f)
 		"  -v, --verbose           say what ktap does (module, sizes, records)\n"
 		"  -V, --version           print the versions of ktap and of the loaded module\n"
 		"  -h, --help              print this help\n"
+		"\n"
+		"Listings (each the first word, one match per line):\n"
+		"  -lf DSO [GLOB]          functions of an ELF file that uprobes can probe\n"
+		"  -lm DSO [GLOB]          its SDT markers (provider:name and argument count)\n"
 		"\n"
 		"Exit status: 0 success, 1 script error, 2 usage error,\n"
 		"3 system error (module missing, ABI mismatch, permission).\n");
@@ -588,6 +593,30 @@ static int kp_close_output(struct kp_cli *cli, int ret)
 	return ret;
 }
 
+/*
+ * The listings are words of their own, seen before getopt: -le
+ * (tracepoints), -lf (functions of an ELF file), -lm (its SDT markers)
+ * and a bare -l (tapsets and tools).  Returns -1 when argv is not one.
+ */
+static int kp_listing(int argc, char **argv)
+{
+	static const struct {
+		const char *word;
+		int (*list)(int argc, char **argv);
+	} listings[] = {
+		{ "-lf", kp_list_functions },
+		{ "-lm", kp_list_markers },
+	};
+	size_t i;
+
+	if (argc < 2)
+		return -1;
+	for (i = 0; i < sizeof(listings) / sizeof(listings[0]); i++)
+		if (!strcmp(argv[1], listings[i].word))
+			return listings[i].list(argc - 2, argv + 2);
+	return -1;
+}
+
 static int kp_run_cli(struct kp_cli *cli)
 {
 	int ret;
@@ -612,8 +641,10 @@ static int kp_run_cli(struct kp_cli *cli)
 int main(int argc, char **argv)
 {
 	struct kp_cli cli = { .action = KP_RUN, .run.cpu = -1 };
-	int ret;
+	int ret = kp_listing(argc, argv);
 
+	if (ret >= 0)
+		return ret;
 	cli.idirs = calloc((size_t)argc, sizeof(*cli.idirs));
 	if (!cli.idirs)
 		return KP_EXIT_SYSTEM;

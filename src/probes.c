@@ -58,6 +58,17 @@ static void field(struct probes_walk *w, struct kp_ast_node *n)
 			      n->u.ev.field);
 		return;
 	}
+	/* $retval in return probes is the built-in retval */
+	for (i = w->first; i < w->last && (ev[i].type == KTAP_EVENT_KRETPROBE ||
+					   ev[i].type == KTAP_EVENT_URETPROBE); i++)
+		;
+	if (!strcmp(n->u.ev.field, "retval") && w->first < w->last &&
+	    i == w->last) {
+		n->u.ev.item = KTAP_EVCTX_RETVAL;
+		n->u.ev.index = 0;
+		n->u.ev.field = NULL;
+		return;
+	}
 	slot = slot_of(w, n->u.ev.field, n->pos);
 	n->u.ev.index = slot;
 	for (i = w->first; i < w->last; i++) {

@@ -142,6 +142,11 @@ static int kp_session_check_abi(int fd, const void *chunk, size_t len,
 		need = 5;
 		why = "-B";
 	}
+	/* Event descriptors grew for uprobes in 1.9. */
+	if (opts->nevents && need < 9) {
+		need = 9;
+		why = "events";
+	}
 	return kp_module_check(fd, need, why);
 }
 
@@ -161,6 +166,7 @@ static int kp_load(int fd, const void *chunk, size_t len,
 		.cpu = opts->cpu,
 		.pid = opts->pid,
 		.end_proto = opts->end_proto,
+		.event_size = sizeof(struct ktap_event),
 	};
 
 	int load_errno;
