@@ -99,7 +99,8 @@ enum kp_ast_unop {
 /*
  * What a name stands for, filled in by the resolver.  There are no
  * upvalues: a function cannot use the locals of the one around it.
- * Tapset functions join this list with the tapset library.
+ * A tapset library function is a global like the script's own (its
+ * definition is put into the tree, see resolve.h).
  */
 enum kp_ast_sym_kind {
 	KP_SYM_UNRESOLVED,

@@ -134,6 +134,53 @@ static void prepend_arg(struct kp_ast_node *tree, struct kp_ast_arena *arena,
 	tree->u.block.stmts = set;
 }
 
+/* The tapset files of diag, for runtime errors (struct kp_line_map). */
+static void keep_line_map(const struct kp_diag *diag, struct kp_line_map *map)
+{
+	unsigned i;
+
+	map->n = diag->nfiles - 1;
+	map->files = map->n ? kp_diag_xrealloc(NULL, map->n * sizeof(*map->files))
+			    : NULL;
+	for (i = 0; i < map->n; i++) {
+		map->files[i].name = strdup(diag->files[i + 1].name);
+		map->files[i].base = diag->files[i + 1].base;
+		map->files[i].nlines = diag->files[i + 1].nlines;
+	}
+}
+
+const char *kp_line_map_error(const struct kp_line_map *map, const char *msg,
+			      size_t len, char *buf, size_t size)
+{
+	unsigned long line;
+	const char *colon;
+	char *end;
+	unsigned i;
+
+	snprintf(buf, size, "%.*s", (int)len, msg);
+	if (!map)
+		return buf;
+	/* the first ":DIGITS: " ends the script's name */
+	for (colon = strchr(buf, ':'); colon; colon = strchr(colon + 1, ':')) {
+		line = strtoul(colon + 1, &end, 10);
+		if (end > colon + 1 && end[0] == ':' && end[1] == ' ')
+			break;
+	}
+	for (i = 0; colon && i < map->n; i++) {
+		const struct kp_line_file *f = &map->files[i];
+
+		if (line > f->base && line <= f->base + f->nlines) {
+			char rest[4096];
+
+			snprintf(rest, sizeof(rest), "%s", end);
+			snprintf(buf, size, "%s:%lu%s", f->name, line - f->base,
+				 rest);
+			break;
+		}
+	}
+	return buf;
+}
+
 int kp_compile(const char *script_name, const char *source, size_t len,
 	       FILE *err, struct kp_chunk_buf *out)
 {
@@ -188,6 +235,7 @@ int kp_compile_lib(const char *script_name, const char *source, size_t len,
 	if (!ret) {
 		out->events = probes.events;
 		memset(&probes.events, 0, sizeof(probes.events));
+		keep_line_map(&diag, &out->lines);
 	}
 out:
 	kp_probes_free(&probes);
@@ -199,6 +247,8 @@ out:
 
 void kp_chunk_buf_free(struct kp_chunk_buf *buf)
 {
+	unsigned i;
+
 	if (!buf)
 		return;
 	free(buf->data);
@@ -206,4 +256,8 @@ void kp_chunk_buf_free(struct kp_chunk_buf *buf)
 	buf->len = 0;
 	kp_event_list_free(&buf->events);
 	buf->end_proto = 0;
+	for (i = 0; i < buf->lines.n; i++)
+		free(buf->lines.files[i].name);
+	free(buf->lines.files);
+	memset(&buf->lines, 0, sizeof(buf->lines));
 }

@@ -12,12 +12,37 @@
 #include "disasm.h"	/* kp_disasm(), the listing behind ktap -S */
 #include "events.h"
 
+/*
+ * The tapset files whose code a chunk holds: their lines are numbered
+ * after the script's (see kp_diag_chunk_line()), so the line of a
+ * runtime error in a tapset function names its file again through
+ * kp_line_map_error().
+ */
+struct kp_line_file {
+	char *name;
+	unsigned base;		/* chunk line base + L is line L of name */
+	unsigned nlines;
+};
+
+struct kp_line_map {
+	struct kp_line_file *files;
+	unsigned n;
+};
+
+/*
+ * A runtime error message "SCRIPT:LINE: text" with LINE in a tapset
+ * file, as "FILE:LINE: text" into buf; the message itself otherwise.
+ */
+const char *kp_line_map_error(const struct kp_line_map *map, const char *msg,
+			      size_t len, char *buf, size_t size);
+
 /* A compiled script: the chunk, and the events its blocks attach to. */
 struct kp_chunk_buf {
 	unsigned char *data;
 	size_t len;
 	struct kp_event_list events;	/* bodies' prototypes filled in */
 	unsigned end_proto;		/* trace_end's prototype, or 0 */
+	struct kp_line_map lines;	/* tapset files' lines */
 };
 
 /*

@@ -28,21 +28,44 @@ void kp_diag_init(struct kp_diag *d, FILE *out, const char *script_name,
 	d->cur_file = 0;
 }
 
+static unsigned count_lines(const char *src, size_t len)
+{
+	unsigned n = 1;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		n += src[i] == '\n';
+	return n;
+}
+
 unsigned kp_diag_add_file(struct kp_diag *d, const char *name,
 			  const char *src, size_t len)
 {
+	struct kp_diag_file *f, *prev = &d->files[d->nfiles - 1];
+
 	if (d->nfiles >= KP_DIAG_MAX_FILES)
 		return d->cur_file = 0;
-	d->files[d->nfiles].name = name;
-	d->files[d->nfiles].src = src;
-	d->files[d->nfiles].len = len;
+	f = &d->files[d->nfiles];
+	f->name = name;
+	f->src = src;
+	f->len = len;
+	f->nlines = count_lines(src, len);
+	f->base = d->nfiles == 1 ? count_lines(d->src, d->len) :
+				   prev->base + prev->nlines;
 	return d->cur_file = d->nfiles++;
+}
+
+unsigned kp_diag_chunk_line(const struct kp_diag *d, struct kp_pos pos)
+{
+	if (!pos.file || pos.file >= d->nfiles || !pos.line)
+		return pos.line;
+	return d->files[pos.file].base + pos.line;
 }
 
 /* The file a position is in. */
 static struct kp_diag_file file_of(const struct kp_diag *d, struct kp_pos pos)
 {
-	struct kp_diag_file f = { d->script_name, d->src, d->len };
+	struct kp_diag_file f = { d->script_name, d->src, d->len, 0, 0 };
 
 	if (pos.file && pos.file < d->nfiles)
 		f = d->files[pos.file];

@@ -90,6 +90,9 @@ struct kp_pos {
 	_(FIELD_OUTSIDE,						\
 	  "event field '$%s' outside a trace block")			\
 	_(FIELD_UNKNOWN, "no event of '%s' has a field '$%s'; its fields: %s") \
+	_(PROBE_FIELD, "'$%s' of %s: %s")				\
+	_(PARAM_UNKNOWN,						\
+	  "no function of '%s' has a parameter '$%s'; its parameters: %s") \
 	_(TOO_MANY_FIELDS, "too many distinct event fields (limit %d)") \
 	/* tapsets */							\
 	_(ALIAS_UNKNOWN,						\
@@ -117,6 +120,13 @@ struct kp_diag_file {
 	const char *name;
 	const char *src;
 	size_t len;
+	/*
+	 * The chunk numbers tapset lines after the script's, file after
+	 * file, so a runtime error's line tells the file (kp_line_map):
+	 * line L of this file is chunk line base + L.
+	 */
+	unsigned base;
+	unsigned nlines;
 };
 
 /*
@@ -151,6 +161,9 @@ const char *kp_diag_format(enum kp_msg msg);
  */
 unsigned kp_diag_add_file(struct kp_diag *d, const char *name,
 			  const char *src, size_t len);
+
+/* The line the chunk gives pos (see struct kp_diag_file's base). */
+unsigned kp_diag_chunk_line(const struct kp_diag *d, struct kp_pos pos);
 
 /*
  * realloc() that never returns NULL: a compiler out of memory cannot do

@@ -63,7 +63,8 @@ void kp_elf_sdts_free(struct kp_elf_sdt *s, int n);
 
 /*
  * Whether a return probe on this function would corrupt the program:
- * code entered by a jump with no return address on the stack (_start).
+ * code entered by a jump with no return address on the stack (_start),
+ * or whose return address is saved and returned to twice (setjmp).
  */
 int kp_elf_no_return_probe(const char *name);
 

@@ -1198,18 +1198,18 @@ static void parse_alias_guard(struct kp_parser *p, struct kp_ast_node *n)
 		return;
 	if (!check(p, KP_TK_NAME) || p->tok.len != 6 ||
 	    memcmp(p->tok.str, "kernel", 6))
-		fail(p, p->tok.pos, KP_MSG_EXPECTED, "'kernel'", p->near);
+		fail(p, p->tok.pos, KP_MSG_EXPECTED, "'kernel'", near_tok(p));
 	next(p);
 	prio = &kp_binop_prios[p->tok.kind];
 	if (p->tok.kind != KP_TK_LT && p->tok.kind != KP_TK_LE &&
 	    p->tok.kind != KP_TK_GT && p->tok.kind != KP_TK_GE &&
 	    p->tok.kind != KP_TK_EQ && p->tok.kind != KP_TK_NE)
-		fail(p, p->tok.pos, KP_MSG_EXPECTED, "a comparison", p->near);
+		fail(p, p->tok.pos, KP_MSG_EXPECTED, "a comparison", near_tok(p));
 	n->u.probe.kver_op = prio->op;
 	next(p);
 	if (!check(p, KP_TK_STRING))
 		fail(p, p->tok.pos, KP_MSG_EXPECTED,
-		     "a kernel release string such as \"5.6\"", p->near);
+		     "a kernel release string such as \"5.6\"", near_tok(p));
 	n->u.probe.kver = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
 	next(p);
 }

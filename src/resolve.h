@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * resolve.h - the resolver: decides what every name in the tree stands
- * for (local, global slot, built-in, later tapset) and checks calls.
+ * for (local, global slot, built-in, tapset library function) and checks
+ * calls.
  */
 #ifndef KP_RESOLVE_H
 #define KP_RESOLVE_H

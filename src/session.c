@@ -324,6 +324,7 @@ static int kp_run_loaded(int fd, const struct kp_run_options *opts,
 	int ret, start_errno;
 
 	kp_printer_init(&printer, opts->out, opts->timestamps);
+	printer.lines = opts->lines;
 	kp_merge_init(&rd.merge, KP_MERGE_WINDOW_NS, KP_MERGE_MAX_HELD);
 	ret = pthread_create(&reader, NULL, kp_reader_main, &rd);
 	if (ret) {

@@ -144,7 +144,7 @@ static int add_funcs(struct kp_event_list *list, const char *spec,
 	if (ret || list->n > before)
 		return ret;
 	if (refused)
-		snprintf(err, errlen, "'%s': a return probe on %s would corrupt the program (it is entered by a jump, not called); probe its entry instead",
+		snprintf(err, errlen, "'%s': a return probe on %s would corrupt the program (it is entered by a jump, or its return address is saved and returned to again); probe its entry instead",
 			 spec, is_glob(what) ? "each function matched" : what);
 	else
 		snprintf(err, errlen, "no function matches '%s' in %s (%d probeable functions in its %s; list them with ktap -lf %s)",

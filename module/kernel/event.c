@@ -125,8 +125,9 @@ static int kp_event_check_args(struct kp_event *ev, char *err, size_t errlen)
 	const struct ktap_event *d = &ev->d;
 	u32 i;
 
+	/* args is NULL when kp_event_copy() stopped at another bad count */
 	if (d->nargs > KTAP_EVENT_ARGS_MAX || d->nnum > d->nargs || d->pad2 ||
-	    (d->nargs && !kp_event_is_probe(d))) {
+	    (d->nargs && (!kp_event_is_probe(d) || !ev->args))) {
 		snprintf(err, errlen, "event '%s': %u argument locations (at most %u, only for probes), %u numbered",
 			 d->name, d->nargs, KTAP_EVENT_ARGS_MAX, d->nnum);
 		return -EINVAL;
