@@ -90,6 +90,9 @@ struct kp_pos {
 	_(FIELD_OUTSIDE,						\
 	  "event field '$%s' outside a trace block")			\
 	_(FIELD_UNKNOWN, "no event of '%s' has a field '$%s'; its fields: %s") \
+	_(PROBE_FIELD, "'$%s' of %s: %s")				\
+	_(PARAM_UNKNOWN,						\
+	  "no function of '%s' has a parameter '$%s'; its parameters: %s") \
 	_(TOO_MANY_FIELDS, "too many distinct event fields (limit %d)") \
 	/* tapsets */							\
 	_(ALIAS_UNKNOWN,						\

@@ -35,9 +35,10 @@ static char *xstrdup(const char *s)
 
 /* ---- finding the file ------------------------------------------------- */
 
-static int is_elf_file(const char *path)
+/* Whether path is an ELF file; with native set, an x86_64 one. */
+static int is_elf_file(const char *path, int native)
 {
-	unsigned char magic[4];
+	unsigned char h[20];
 	struct stat st;
 	int fd, ok;
 
@@ -46,9 +47,47 @@ static int is_elf_file(const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	ok = read(fd, magic, 4) == 4 && !memcmp(magic, ELFMAG, SELFMAG);
+	ok = read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) &&
+	     !memcmp(h, ELFMAG, SELFMAG) &&
+	     (!native || (h[EI_CLASS] == ELFCLASS64 && h[EI_DATA] == ELFDATA2LSB &&
+			  h[18] == EM_X86_64 && h[19] == 0));
 	close(fd);
 	return ok;
+}
+
+/*
+ * The directories of /etc/ld.so.conf (what ldconfig puts in
+ * ld.so.cache), ':'-separated into buf; "include GLOB" lines followed
+ * one level deep, as Debian uses them.
+ */
+static void ld_so_conf(const char *path, int depth, char *buf, size_t size)
+{
+	char line[4096], *p, *end;
+	size_t len, i;
+	glob_t g;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		p = line + strspn(line, " \t");
+		end = p + strcspn(p, "#\r\n");
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		*end = '\0';
+		if (!strncmp(p, "include", 7) && (p[7] == ' ' || p[7] == '\t')) {
+			p += 8 + strspn(p + 8, " \t");
+			if (depth < 2 && !glob(p, 0, NULL, &g)) {
+				for (i = 0; i < g.gl_pathc; i++)
+					ld_so_conf(g.gl_pathv[i], depth + 1, buf, size);
+				globfree(&g);
+			}
+		} else if (*p == '/') {
+			len = strlen(buf);
+			snprintf(buf + len, size - len, "%s%s", len ? ":" : "", p);
+		}
+	}
+	fclose(f);
 }
 
 /* The first ELF file matching pattern (a glob) in dir, sorted. */
@@ -65,7 +104,7 @@ static int find_in_dir(const char *dir, const char *pattern, char *buf,
 	if (glob(pat, 0, NULL, &g))
 		return 0;
 	for (i = 0; i < g.gl_pathc && !found; i++) {
-		if (is_elf_file(g.gl_pathv[i])) {
+		if (is_elf_file(g.gl_pathv[i], 1)) {
 			snprintf(buf, size, "%s", g.gl_pathv[i]);
 			found = 1;
 		}
@@ -103,7 +142,7 @@ int kp_elf_find(const char *name, char *buf, size_t size, char *err,
 	static const char libdirs[] =
 		"/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:"
 		"/usr/lib64:/lib:/usr/lib:/usr/local/lib";
-	char pats[4][512];
+	char pats[4][512], conf[8192] = "";
 	const char *list[5];
 	unsigned n = 0;
 
@@ -112,7 +151,7 @@ int kp_elf_find(const char *name, char *buf, size_t size, char *err,
 			snprintf(err, errlen, "cannot probe in '%s': %s", name, strerror(errno));
 			return -1;
 		}
-		if (!is_elf_file(name)) {
+		if (!is_elf_file(name, 0)) {
 			snprintf(err, errlen, "'%s' is not an ELF file (a script or a linker script?): give the path of the binary or library",
 				 name);
 			return -1;
@@ -133,13 +172,15 @@ int kp_elf_find(const char *name, char *buf, size_t size, char *err,
 	for (n = 0; n < 4; n++)
 		list[n] = pats[n];
 	list[4] = NULL;
+	ld_so_conf("/etc/ld.so.conf", 0, conf, sizeof(conf));
 	if (find_in_path_list(getenv("LD_LIBRARY_PATH"), list, buf, size) ||
+	    find_in_path_list(conf, list, buf, size) ||
 	    find_in_path_list(libdirs, list, buf, size))
 		return 0;
 	list[1] = NULL;		/* a program: its exact name in PATH */
 	if (find_in_path_list(getenv("PATH"), list, buf, size))
 		return 0;
-	snprintf(err, errlen, "no library or program called '%s' (searched LD_LIBRARY_PATH, %s and PATH): give its path",
+	snprintf(err, errlen, "no library or program called '%s' (searched LD_LIBRARY_PATH, /etc/ld.so.conf, %s and PATH): give its path",
 		 name, libdirs);
 	return -1;
 }

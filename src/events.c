@@ -17,6 +17,7 @@
 
 #include "argstr.h"
 #include "diag.h"
+#include "dwarf.h"
 #include "events.h"
 #include "uevents.h"
 
@@ -111,7 +112,7 @@ static int is_dir(const char *path)
  * The events/ directory of tracefs: $KTAP_TRACEFS (tests), the usual
  * mount point, the old one under debugfs, or tracefs mounted now.
  */
-static const char *tracefs_events(char *err, size_t errlen)
+const char *kp_events_tracefs(char *err, size_t errlen)
 {
 	static char path[4096];
 	const char *env = getenv("KTAP_TRACEFS");
@@ -132,7 +133,7 @@ static const char *tracefs_events(char *err, size_t errlen)
 	return NULL;
 }
 
-static char *read_file(const char *path)
+char *kp_events_read_text(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
@@ -213,7 +214,7 @@ static int read_format(struct ktap_event *ev, const char *dir,
 	unsigned n = 0;
 
 	text = (size_t)snprintf(path, sizeof(path), "%s/format", dir) <
-		sizeof(path) ? read_file(path) : NULL;
+		sizeof(path) ? kp_events_read_text(path) : NULL;
 	if (!text) {
 		snprintf(err, errlen, "cannot read %s: %s", path,
 			 strerror(errno));
@@ -250,7 +251,7 @@ static int add_tracepoint(struct kp_event_list *list, const char *dir,
 	char path[4096], *id;
 
 	id = (size_t)snprintf(path, sizeof(path), "%s/id", dir) < sizeof(path) ?
-		read_file(path) : NULL;
+		kp_events_read_text(path) : NULL;
 	if (!id)
 		return 0;	/* not an event: "enable", "filter"... */
 	if (list->n == KTAP_EVENTS_MAX) {
@@ -279,7 +280,8 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* The names in dir matching glob, sorted; *n of them. */
-static char **glob_dir(const char *dir, const char *glob, unsigned *n)
+char **kp_events_glob_names(const char *dir, const char *glob,
+			    unsigned *n)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -303,7 +305,7 @@ static char **glob_dir(const char *dir, const char *glob, unsigned *n)
 	return names;
 }
 
-static void free_names(char **names, unsigned n)
+void kp_events_free_names(char **names, unsigned n)
 {
 	while (n)
 		free(names[--n]);
@@ -314,7 +316,7 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 			   const char *colon, char *err, size_t errlen)
 {
 	char subsys_glob[256], dir[4096], sub[4096];
-	const char *root = tracefs_events(err, errlen);
+	const char *root = kp_events_tracefs(err, errlen);
 	char **subs, **evs;
 	unsigned nsubs, nevs, i, j, before = list->n;
 	int ret = 0;
@@ -323,12 +325,12 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 		return -1;
 	snprintf(subsys_glob, sizeof(subsys_glob), "%.*s",
 		 (int)(colon - spec), spec);
-	subs = glob_dir(root, subsys_glob, &nsubs);
+	subs = kp_events_glob_names(root, subsys_glob, &nsubs);
 	for (i = 0; i < nsubs && !ret; i++) {
 		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", root,
 				     subs[i]) >= sizeof(sub))
 			continue;
-		evs = glob_dir(sub, colon + 1, &nevs);
+		evs = kp_events_glob_names(sub, colon + 1, &nevs);
 		for (j = 0; j < nevs && !ret; j++) {
 			if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", sub,
 					     evs[j]) < sizeof(dir) && is_dir(dir))
@@ -336,9 +338,9 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 						     strpbrk(spec, "*?[") != NULL,
 						     err, errlen);
 		}
-		free_names(evs, nevs);
+		kp_events_free_names(evs, nevs);
 	}
-	free_names(subs, nsubs);
+	kp_events_free_names(subs, nsubs);
 	if (!ret && list->n == before) {
 		snprintf(err, errlen, "no tracepoint matches '%s' (see %s, or 'ls %s')",
 			 spec, root, root);
@@ -353,7 +355,7 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 static char *kprobe_blacklist(void)
 {
 	const char *path = getenv("KTAP_KPROBES_BLACKLIST");
-	char *text = read_file(path && *path ? path :
+	char *text = kp_events_read_text(path && *path ? path :
 			       "/sys/kernel/debug/kprobes/blacklist");
 	char *out, *line, *save = NULL, *sym;
 	size_t len = 0;
@@ -504,4 +506,114 @@ int kp_events_add(struct kp_event_list *list, const char *spec, char *err,
 		return -1;
 	}
 	return add_tracepoints(list, spec, colon, err, errlen);
+}
+
+/* ---- $name of kprobes and uprobes ------------------------------------------ */
+
+/* Append a location to ev's args (after any SDT ones); its index. */
+static int push_arg(struct ktap_event *ev, const struct ktap_event_arg *a)
+{
+	struct ktap_event_arg *args;
+
+	if (ev->nargs >= KTAP_EVENT_ARGS_MAX)
+		return -1;
+	args = kp_diag_xrealloc((void *)(uintptr_t)ev->args,
+				(ev->nargs + 1u) * sizeof(*args));
+	args[ev->nargs] = *a;
+	ev->args = (uintptr_t)args;
+	return ev->nargs++;
+}
+
+/* The parameter names of f, comma-separated. */
+static void param_names(const struct kp_dwarf_func *f, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned i;
+
+	snprintf(buf, size, "(none)");
+	for (i = 0; i < f->nparams && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i ? ", " : "", f->params[i].name);
+}
+
+static int is_uprobe(const struct ktap_event *ev)
+{
+	return ev->type == KTAP_EVENT_UPROBE || ev->type == KTAP_EVENT_URETPROBE;
+}
+
+/* The function's DWARF: of the kernel, or of the uprobe's ELF file. */
+static int probe_dwarf(const struct ktap_event *ev, struct kp_dwarf_func *fn,
+		       char *err, size_t errlen)
+{
+	if (!is_uprobe(ev))
+		return kp_dwarf_kernel_func(ev->name, fn, err, errlen);
+	if (!strncmp(ev->name, "0x", 2)) {
+		snprintf(err, errlen, "parameters are known for a function symbol, not at the offset %s",
+			 ev->name);
+		return -1;
+	}
+	return kp_dwarf_user_func((const char *)(uintptr_t)ev->path, ev->name,
+				  fn, err, errlen);
+}
+
+/* Which parameters an event can have: none in returns or mid-function. */
+static int probe_field_check(const struct ktap_event *ev, const char *name,
+			     char *err, size_t errlen)
+{
+	int ret = ev->type == KTAP_EVENT_KRETPROBE ||
+		  ev->type == KTAP_EVENT_URETPROBE;
+
+	if (ret && strcmp(name, "retval")) {
+		snprintf(err, errlen, "a return probe cannot read parameters (their registers are reused by then); read them in an entry probe, or use $retval");
+		return -1;
+	}
+	if (!ret && !strcmp(name, "retval")) {
+		snprintf(err, errlen, "$retval exists only in return probes (add %%return to the probe)");
+		return -1;
+	}
+	if (ev->config && !is_uprobe(ev)) {
+		snprintf(err, errlen, "parameters are known only at the function's entry, not at probe:%s+%llu",
+			 ev->name, (unsigned long long)ev->config);
+		return -1;
+	}
+	return 0;
+}
+
+int kp_event_probe_field(struct ktap_event *ev, const char *name,
+			 char *names, size_t nameslen, char *err,
+			 size_t errlen)
+{
+	const struct kp_dwarf_var *v;
+	struct kp_dwarf_func *fn;
+	int ret = -1;
+
+	if (probe_field_check(ev, name, err, errlen))
+		return -1;
+	fn = kp_diag_xrealloc(NULL, sizeof(*fn));
+	if (probe_dwarf(ev, fn, err, errlen)) {
+		ret = strcmp(name, "retval") ? -1 : -3;
+		goto out;
+	}
+	v = kp_dwarf_param(fn, name);
+	if (!v) {
+		param_names(fn, names, nameslen);
+		ret = -2;
+		goto out;
+	}
+	if (v->problem) {
+		if (v == &fn->ret)
+			snprintf(err, errlen, "the return value (%s) %s (debug info: %s)",
+				 v->type, v->problem, fn->file);
+		else
+			snprintf(err, errlen, "the parameter (%s) %s; ktap reads parameters from registers only, at the function's entry (debug info: %s)",
+				 v->type, v->problem, fn->file);
+		goto out;
+	}
+	ret = push_arg(ev, &v->loc);
+	if (ret < 0)
+		snprintf(err, errlen, "more than %d argument locations in one event",
+			 KTAP_EVENT_ARGS_MAX);
+out:
+	free(fn);
+	return ret;
 }

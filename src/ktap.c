@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "compile.h"
+#include "list.h"
 #include "list_elf.h"
 #include "list_tapsets.h"
 #include "tapset_man.h"
@@ -120,9 +121,13 @@ static void kp_usage(FILE *f)
 		"  -V, --version           print the versions of ktap and of the loaded module\n"
 		"  -h, --help              print this help\n"
 		"\n"
-		"Listings (each the first word, one match per line):\n"
+		"Listings (each the first word, but for -v; one match per line;\n"
+		"exit status 1 when nothing matches):\n"
+		"  -le [GLOB] [-v]         tracepoints as SUBSYS:EVENT (-v: with their fields)\n"
 		"  -lf DSO [GLOB]          functions of an ELF file that uprobes can probe\n"
 		"  -lm DSO [GLOB]          its SDT markers (provider:name and argument count)\n"
+		"  -L, --list-args EVENTDEF  what argN and $name mean for EVENTDEF: tracepoint\n"
+		"                          fields, kprobe/uprobe parameters from DWARF\n"
 		"\n"
 		"Exit status: 0 success, 1 script error, 2 usage error,\n"
 		"3 system error (module missing, ABI mismatch, permission).\n");
@@ -571,27 +576,62 @@ static int kp_close_output(struct kp_cli *cli, int ret)
 }
 
 /*
- * The listings are words of their own, seen before getopt: -le
- * (tracepoints), -lf (functions of an ELF file), -lm (its SDT markers)
- * and a bare -l (tapsets and tools).  Returns -1 when argv is not one.
+ * The discovery listings are words of their own, seen before getopt
+ * (which would read -le as -l -e): -le (tracepoints), -lf (functions of
+ * an ELF file), -lm (its SDT markers), -L (what argN and $name mean); a
+ * bare -l (tapsets and tools) is getopt's.  -v words may come anywhere.
+ * Each listing lives in its own src/list_*.c.
  */
-static int kp_listing(int argc, char **argv)
+static int kp_list_lf(int verbose, char **args, int nargs)
 {
-	static const struct {
-		const char *word;
-		int (*list)(int argc, char **argv);
-	} listings[] = {
-		{ "-lf", kp_list_functions },
-		{ "-lm", kp_list_markers },
-	};
-	size_t i;
+	(void)verbose;
+	return kp_list_functions(nargs, args);
+}
 
-	if (argc < 2)
-		return -1;
-	for (i = 0; i < sizeof(listings) / sizeof(listings[0]); i++)
-		if (!strcmp(argv[1], listings[i].word))
-			return listings[i].list(argc - 2, argv + 2);
-	return -1;
+static int kp_list_lm(int verbose, char **args, int nargs)
+{
+	(void)verbose;
+	return kp_list_markers(nargs, args);
+}
+
+static const struct kp_listing {
+	const char *word;
+	int (*run)(int verbose, char **args, int nargs);
+} kp_listings[] = {
+	{ "-le", kp_list_tracepoints },
+	{ "-lf", kp_list_lf },
+	{ "-lm", kp_list_lm },
+	{ "-L", kp_list_args },
+	{ "--list-args", kp_list_args },
+};
+
+/* The exit status of a listing, or -1 when argv asks for none. */
+static int kp_list_dispatch(int argc, char **argv)
+{
+	const struct kp_listing *l = NULL;
+	int i, k, nargs = 0, verbose = 0;
+	char **args = argv + argc;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			verbose++;
+			continue;
+		}
+		for (k = 0; !l && k < (int)(sizeof(kp_listings) /
+					    sizeof(kp_listings[0])); k++)
+			if (!strcmp(argv[i], kp_listings[k].word))
+				break;
+		if (!l && k < (int)(sizeof(kp_listings) /
+				    sizeof(kp_listings[0]))) {
+			l = &kp_listings[k];
+			args = argv + i + 1;
+			continue;
+		}
+		if (!l)
+			return -1;	/* a script, -e...: not a listing */
+		args[nargs++] = argv[i];	/* compacted over the -v words */
+	}
+	return l ? l->run(verbose, args, nargs) : -1;
 }
 
 static int kp_run_cli(struct kp_cli *cli)
@@ -618,7 +658,7 @@ static int kp_run_cli(struct kp_cli *cli)
 int main(int argc, char **argv)
 {
 	struct kp_cli cli = { .action = KP_RUN, .run.cpu = -1 };
-	int ret = kp_listing(argc, argv);
+	int ret = kp_list_dispatch(argc, argv);
 
 	if (ret >= 0)
 		return ret;
