@@ -18,6 +18,7 @@
 #include "probes.h"
 #include "resolve.h"
 #include "tapset.h"
+#include "spec_args.h"
 
 /*
  * The name the chunk gives the script, for the module's messages.  The
@@ -219,6 +220,8 @@ int kp_compile_lib(const char *script_name, const char *source, size_t len,
 	kp_tapset_hooks(lib, &hooks);
 	tree = kp_parse_chunk(source, len, &diag, &arena);
 	if (!tree)
+		goto out;
+	if (kp_spec_args_subst(tree, &arena, &diag, args, nargs))
 		goto out;
 	if (nargs >= 0 && uses_arg(source, len))
 		prepend_arg(tree, &arena, diag.script_name, args, nargs);

@@ -87,6 +87,10 @@ struct kp_pos {
 	_(DUP_TRACE_END, "a script has at most one trace_end block")	\
 	_(EVENT_SPEC, "malformed event '%s': %s")			\
 	_(EVENT, "%s")		/* a message from event resolution */	\
+	_(SPEC_ARG,							\
+	  "event '%s' uses $%lu, but the script got no argument %lu "	\
+	  "(it got %d): pass it after the script, as in "		\
+	  "'ktap SCRIPT ARG1 ARG2'")					\
 	_(FIELD_OUTSIDE,						\
 	  "event field '$%s' outside a trace block")			\
 	_(FIELD_UNKNOWN, "no event of '%s' has a field '$%s'; its fields: %s") \

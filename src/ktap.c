@@ -17,6 +17,7 @@
 #include "list_tapsets.h"
 #include "tapset_man.h"
 #include "output.h"
+#include "module.h"
 #include "session.h"
 #include "tpath.h"
 

@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "dwarf.h"
 #include "events.h"
 #include "list.h"
+#include "uevents.h"
 #include "session.h"
 
 /* ---- tracepoint fields ------------------------------------------------------ */
@@ -185,61 +187,66 @@ static void print_params(const struct kp_dwarf_func *f, int err, const char *msg
 		print_var(&f->params[i]);
 }
 
-static int list_kprobes(const char *spec)
+/* One probe's parameters: of the kernel or of the uprobe's ELF file. */
+static void print_probe(const struct ktap_event *ev, struct kp_dwarf_func *f)
 {
-	struct kp_event_list list = { 0 };
-	struct kp_dwarf_func *f = kp_diag_xrealloc(NULL, sizeof(*f));
-	char err[1536];
-	unsigned i;
-	int e, ret;
-
-	if (kp_events_add(&list, spec, err, sizeof(err))) {
-		fprintf(stderr, "ktap: %s\n", err);
-		free(f);
-		return KP_EXIT_SCRIPT;
-	}
-	for (i = 0; i < list.n; i++) {
-		ret = list.ev[i].type == KTAP_EVENT_KRETPROBE;
-		printf("probe:%s%s\n", list.ev[i].name, ret ? "%return" : "");
-		e = kp_dwarf_kernel_func(list.ev[i].name, f, err, sizeof(err));
-		print_params(f, e, err, ret);
-	}
-	kp_event_list_free(&list);
-	kp_dwarf_cleanup();
-	free(f);
-	return KP_EXIT_OK;
-}
-
-/* probe:/path/to/elf:SYMBOL[%return]: the function's DWARF. */
-static int list_uprobe(const char *spec)
-{
-	char path[4096], sym[256];
-	const char *colon = strchr(spec + 7, ':'), *ret;
-	struct kp_dwarf_func *f;
+	int ret = ev->type == KTAP_EVENT_KRETPROBE ||
+		  ev->type == KTAP_EVENT_URETPROBE;
 	char err[1536];
 	int e;
 
-	if (!colon || !colon[1]) {
-		fprintf(stderr, "ktap: malformed event '%s': write probe:/path/to/elf:FUNCTION\n",
-			spec);
-		return KP_EXIT_USAGE;
+	if (ev->type == KTAP_EVENT_KPROBE || ev->type == KTAP_EVENT_KRETPROBE) {
+		printf("probe:%s%s\n", ev->name, ret ? "%return" : "");
+		e = kp_dwarf_kernel_func(ev->name, f, err, sizeof(err));
+		print_params(f, e, err, ret);
+		return;
 	}
-	snprintf(path, sizeof(path), "%.*s", (int)(colon - spec - 6), spec + 6);
-	ret = strstr(colon + 1, "%return");
-	snprintf(sym, sizeof(sym), "%.*s",
-		 ret ? (int)(ret - colon - 1) : (int)strlen(colon + 1), colon + 1);
-	f = kp_diag_xrealloc(NULL, sizeof(*f));
-	e = kp_dwarf_user_func(path, sym, f, err, sizeof(err));
-	if (e == -2) {
+	if (strchr(ev->name, ':')) {	/* an SDT marker: its note's arguments */
+		const struct ktap_event_arg *a =
+			(const struct ktap_event_arg *)(uintptr_t)ev->args;
+
+		printf("sdt:%s:%s\n", (const char *)(uintptr_t)ev->path,
+		       ev->name);
+		if (ev->nnum == 1 && a[0].kind == KTAP_ARG_NONE)
+			printf("    (no arguments)\n");
+		else
+			printf("    arg1..arg%u  the marker's arguments, as its note places them\n",
+			       ev->nnum);
+		return;
+	}
+	printf("probe:%s:%s%s\n", (const char *)(uintptr_t)ev->path, ev->name,
+	       ret ? "%return" : "");
+	if (!strncmp(ev->name, "0x", 2)) {
+		printf("    arg0  the probed address\n    arg1..arg6  the arguments by the calling convention, if it is a function's entry\n");
+		return;
+	}
+	e = kp_dwarf_user_func((const char *)(uintptr_t)ev->path, ev->name, f,
+			       err, sizeof(err));
+	print_params(f, e, err, ret);
+}
+
+/* probe: and sdt: EVENTDEFs, through the events code (globs, libc...). */
+static int list_probes(const char *spec)
+{
+	struct kp_event_list list = { 0 };
+	struct kp_dwarf_func *f;
+	char err[1536];
+	unsigned i;
+	int r = kp_uevents_match(spec) ?
+		kp_uevents_add(&list, spec, err, sizeof(err)) :
+		kp_events_add(&list, spec, err, sizeof(err));
+
+	if (r) {
 		fprintf(stderr, "ktap: %s\n", err);
-		free(f);
-		kp_dwarf_cleanup();
+		kp_event_list_free(&list);
 		return KP_EXIT_SCRIPT;
 	}
-	printf("%s\n", spec);
-	print_params(f, e, err, ret != NULL);
-	free(f);
+	f = kp_diag_xrealloc(NULL, sizeof(*f));
+	for (i = 0; i < list.n; i++)
+		print_probe(&list.ev[i], f);
+	kp_event_list_free(&list);
 	kp_dwarf_cleanup();
+	free(f);
 	return KP_EXIT_OK;
 }
 
@@ -253,12 +260,10 @@ int kp_list_args(int verbose, char **args, int nargs)
 		fprintf(stderr, "ktap: -L (--list-args) takes one EVENTDEF, e.g. 'ktap -L syscalls:sys_enter_openat'\n");
 		return KP_EXIT_USAGE;
 	}
-	if (!strncmp(spec, "probe:/", 7))
-		return list_uprobe(spec);
-	if (!strncmp(spec, "probe:", 6))
-		return list_kprobes(spec);
+	if (!strncmp(spec, "probe:", 6) || !strncmp(spec, "sdt:", 4))
+		return list_probes(spec);
 	if (!strchr(spec, ':') || strchr(spec, '/')) {
-		fprintf(stderr, "ktap: '%s' is not an event: write SUBSYSTEM:EVENT, probe:FUNCTION or probe:/path/to/elf:FUNCTION\n",
+		fprintf(stderr, "ktap: '%s' is not an event: write SUBSYSTEM:EVENT, probe:FUNCTION, probe:FILE:FUNCTION or sdt:FILE:NAME\n",
 			spec);
 		return KP_EXIT_USAGE;
 	}

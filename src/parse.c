@@ -1050,6 +1050,9 @@ static uint64_t timer_period(const char *s, size_t len)
 			return 0;
 		n = n * 10 + (uint64_t)(s[i] - '0');
 	}
+	/* DTrace's profile-99hz: a rate, whose period is 1 s / N */
+	if (i > 1 && len - i == 2 && !memcmp(s + i, "hz", 2))
+		return n && n <= 1000000000 ? 1000000000 / n : 0;
 	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
 		if (i > 1 && len - i == strlen(units[u].unit) &&
 		    !memcmp(s + i, units[u].unit, len - i))
@@ -1136,7 +1139,7 @@ static struct kp_ast_node *parse_probe(struct kp_parser *p)
 		n->u.probe.period_ns = timer_period(word, len);
 		if (!n->u.probe.period_ns)
 			fail(p, pos, KP_MSG_EVENT_SPEC, n->u.probe.spec,
-			     "expected -N followed by one of ns, us, usec, ms, msec, s, sec");
+			     "expected -N followed by one of ns, us, usec, ms, msec, s, sec, hz");
 	} else if (!len) {
 		fail(p, pos, KP_MSG_EXPECTED, "event name", "the end of the line");
 	}

@@ -45,10 +45,4 @@ enum kp_exit {
 int kp_session_run(const void *chunk, size_t len,
 		   const struct kp_run_options *opts);
 
-/*
- * Ask the loaded module for its version.  Returns 0 and fills v, or -1
- * (errno set) when the module is not loaded or cannot be asked.
- */
-int kp_module_version(struct ktap_version *v);
-
 #endif /* KTAP_SESSION_H */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "output.h"
+#include "module.h"
 #include "session.h"
 #include "vm/vm.h"
 

@@ -18,6 +18,7 @@
 #include "parse.h"
 #include "resolve.h"
 #include "suggest.h"
+#include "tapset.h"
 #include "tap.h"
 
 static const struct {
@@ -813,6 +814,25 @@ static void test_tapset_hook(void)
 	kp_ast_arena_free(&arena);
 }
 
+/* The version guard of probe aliases: releases compared field by field. */
+static void test_kernel_release(void)
+{
+	setenv("KTAP_KERNEL_RELEASE", "6.1.0-56-amd64", 1);
+	ok(kp_tapset_kernel_is(KP_BIN_LT, "6.12") &&
+	   kp_tapset_kernel_is(KP_BIN_GE, "6.1") &&
+	   kp_tapset_kernel_is(KP_BIN_EQ, "6.1") &&
+	   !kp_tapset_kernel_is(KP_BIN_GT, "6.1.0") &&
+	   kp_tapset_kernel_is(KP_BIN_GT, "5.19"),
+	   "6.1.0-56-amd64: below 6.12, at least 6.1, equal to 6.1, above 5.19");
+	setenv("KTAP_KERNEL_RELEASE", "6.12.117+deb12-amd64", 1);
+	ok(kp_tapset_kernel_is(KP_BIN_GT, "6.2") &&
+	   kp_tapset_kernel_is(KP_BIN_NE, "6.12.116") &&
+	   kp_tapset_kernel_is(KP_BIN_LE, "6.12.117") &&
+	   !kp_tapset_kernel_is(KP_BIN_LT, "6.12"),
+	   "6.12.117+deb12: numbers, not strings (6.12 > 6.2)");
+	unsetenv("KTAP_KERNEL_RELEASE");
+}
+
 static void test_suggest(void)
 {
 	struct kp_suggest s;
@@ -1244,6 +1264,7 @@ int main(void)
 	test_arity_words();
 	test_tapset_hook();
 	test_suggest();
+	test_kernel_release();
 	test_limits();
 	test_random_pipeline();
 	test_random_valid_scripts();

@@ -402,9 +402,15 @@ static void test_probes(void)
 	is_str(tree("tick-1s { }\nprofile-10ms { }\ntick-250us { }"),
 	       "(block (probe 2 -1s 1000000000 (block)) (probe 3 -10ms 10000000 (block)) (probe 2 -250us 250000 (block)))",
 	       "timers and their periods");
+	is_str(tree("profile-99hz { }\ntick-1hz { }"),
+	       "(block (probe 3 -99hz 10101010 (block)) (probe 2 -1hz 1000000000 (block)))",
+	       "a rate in hz is a period of 1 s / N");
+	is_str(error("profile-0hz { }"),
+	       "t.kp:1:8: error: malformed event '-0hz': expected -N followed by one of ns, us, usec, ms, msec, s, sec, hz",
+	       "0hz has no period");
 	is_str(expr("$filename"), "$filename", "$name");
 	is_str(error("tick-1h { }"),
-	       "t.kp:1:5: error: malformed event '-1h': expected -N followed by one of ns, us, usec, ms, msec, s, sec",
+	       "t.kp:1:5: error: malformed event '-1h': expected -N followed by one of ns, us, usec, ms, msec, s, sec, hz",
 	       "a unit that does not exist");
 	is_str(error("if (1) { trace_end { } }"),
 	       "t.kp:1:10: error: trace blocks must be at the top level",
