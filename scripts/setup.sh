@@ -8,12 +8,18 @@ ktap_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Build tools, ktap's libraries, what the qemu kernel tests boot (both
 # Debian 12 kernel series with their headers), linux-source for
 # checkpatch.pl, and clang with its libFuzzer runtime and llvm-symbolizer
-# for the fuzz targets (tests/fuzz/).
+# for the fuzz targets (tests/fuzz/), mandoc and man-db for the manuals'
+# lint (tests/man.test), sys/sdt.h for the uprobe test program
+# (tests/tools/uprobe-target), and what tests/packaging/run builds,
+# checks and installs packages with (dkms, debhelper with dh-dkms,
+# dpkg-dev, lintian, rpm, fakeroot), and iproute2 (ip, tc) with which
+# the tools' kernel tests bring up lo and add netem loss to it.
 ktap_packages="build-essential autoconf automake pkg-config libelf-dev
 libdw-dev python3 kmod cpio xz-utils zstd busybox-static qemu-system-x86
-util-linux procps linux-image-amd64 linux-headers-amd64
+util-linux procps iproute2 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1
-clang libclang-rt-14-dev llvm-14"
+clang libclang-rt-14-dev llvm-14 mandoc man-db systemtap-sdt-dev
+dkms dh-dkms debhelper dpkg-dev lintian rpm fakeroot"
 
 ktap_install_packages() {
 	local missing=() p

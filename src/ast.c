@@ -286,6 +286,25 @@ static void dump_loop(FILE *out, const struct kp_ast_node *n)
 	fputc(')', out);
 }
 
+/* (probe KIND SPEC PERIOD [EVENTS] kernel OP VERSION BODY) */
+static void dump_probe(FILE *out, const struct kp_ast_node *n)
+{
+	const struct kp_ast_node *e;
+
+	fprintf(out, "(probe %d %s %llu", (int)n->u.probe.kind,
+		n->u.probe.spec ? n->u.probe.spec : "-",
+		(unsigned long long)n->u.probe.period_ns);
+	for (e = n->u.probe.events; e; e = e->next)
+		fprintf(out, "%s%s%s", e == n->u.probe.events ? " [" : " ",
+			e->u.str.s, e->next ? "" : "]");
+	if (n->u.probe.kver)
+		fprintf(out, " kernel %s %s",
+			kp_ast_binop_spelling(n->u.probe.kver_op),
+			n->u.probe.kver);
+	dump_part(out, n->u.probe.fn->u.func.body);
+	fputc(')', out);
+}
+
 static void dump_stmt(FILE *out, const struct kp_ast_node *n)
 {
 	switch (n->kind) {
@@ -349,11 +368,7 @@ static void dump_stmt(FILE *out, const struct kp_ast_node *n)
 		fputc(')', out);
 		break;
 	case KP_AST_PROBE:
-		fprintf(out, "(probe %d %s %llu", (int)n->u.probe.kind,
-			n->u.probe.spec ? n->u.probe.spec : "-",
-			(unsigned long long)n->u.probe.period_ns);
-		dump_part(out, n->u.probe.fn->u.func.body);
-		fputc(')', out);
+		dump_probe(out, n);
 		break;
 	case KP_AST_RETURN:
 		fputs("(return", out);

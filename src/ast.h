@@ -99,7 +99,8 @@ enum kp_ast_unop {
 /*
  * What a name stands for, filled in by the resolver.  There are no
  * upvalues: a function cannot use the locals of the one around it.
- * Tapset functions join this list with the tapset library.
+ * A tapset library function is a global like the script's own (its
+ * definition is put into the tree, see resolve.h).
  */
 enum kp_ast_sym_kind {
 	KP_SYM_UNRESOLVED,
@@ -119,6 +120,7 @@ enum kp_probe_kind {
 	KP_PROBE_END,		/* trace_end { } */
 	KP_PROBE_TICK,		/* tick-N<unit> { } */
 	KP_PROBE_PROFILE,	/* profile-N<unit> { } */
+	KP_PROBE_ALIAS,		/* alias NAME = EVENTDEF, ... { } (tapsets) */
 };
 
 /*
@@ -215,10 +217,21 @@ struct kp_ast_node {
 			/* ARG: N; FIELD: the slot, set by the events pass */
 			unsigned index;
 			const char *field;	/* FIELD: the name */
+			/* FIELD in a tapset: nil, not an error, where the
+			 * events lack it (a prologue serves many kernels) */
+			bool optional;
 		} ev;
 		struct {				/* PROBE */
 			enum kp_probe_kind kind;
-			const char *spec;	/* TRACE: the event spec */
+			/* TRACE: the event spec; ALIAS: the alias name */
+			const char *spec;
+			/* ALIAS, and TRACE of an alias once expanded: the
+			 * EVENTDEFs (STR nodes) that replace spec */
+			struct kp_ast_node *events;
+			/* ALIAS: only if the kernel release compares so
+			 * (kver_op: KP_BIN_LT..KP_BIN_GE, or EQ/NE) */
+			const char *kver;
+			enum kp_ast_binop kver_op;
 			uint64_t period_ns;	/* TICK, PROFILE */
 			struct kp_ast_node *fn;	/* FUNCTION, no params */
 			unsigned proto;		/* set by codegen */

@@ -177,7 +177,7 @@ static unsigned emit(struct kp_gen *g, uint32_t insn)
 {
 	if (here(g) == KTAP_MAX_CODE)
 		kp_diag_error(g->diag, g->pos, KP_MSG_CODE_SIZE, KTAP_MAX_CODE);
-	return kp_chunk_emit(g->proto, insn, g->pos.line);
+	return kp_chunk_emit(g->proto, insn, kp_diag_chunk_line(g->diag, g->pos));
 }
 
 /* Operands above 255 only occur after a reported register overflow. */
@@ -645,7 +645,7 @@ static unsigned gen_proto(struct kp_gen *outer, struct kp_ast_node *fn)
 		kp_diag_error(g.diag, fn->pos, KP_MSG_TOO_MANY_FUNCS,
 			      KTAP_MAX_PROTOS - 1);
 	g.proto = kp_chunk_add_proto(g.chunk, fn->u.func.nparams,
-				     fn->pos.line);
+				     kp_diag_chunk_line(g.diag, fn->pos));
 	g.local_regs = kp_diag_xrealloc(NULL, (fn->u.func.nlocals + 1) *
 					sizeof(*g.local_regs));
 	for (param = fn->u.func.params; param; param = param->next)
@@ -1493,7 +1493,7 @@ static void gen_stmt(struct kp_gen *g, struct kp_ast_node *s)
 int kp_gen_chunk(struct kp_ast_node *chunk, const struct kp_res_result *res,
 		 struct kp_diag *diag, struct kp_chunk_builder *out)
 {
-	struct kp_gen g = { diag, out, NULL, { 0, 0 }, 0, 0, NULL, NULL };
+	struct kp_gen g = { diag, out, NULL, { 0, 0, 0 }, 0, 0, NULL, NULL };
 	unsigned errors = diag->nerrors, i;
 
 	for (i = 0; i < res->nglobals; i++)

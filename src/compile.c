@@ -17,6 +17,8 @@
 #include "parse.h"
 #include "probes.h"
 #include "resolve.h"
+#include "tapset.h"
+#include "spec_args.h"
 
 /*
  * The name the chunk gives the script, for the module's messages.  The
@@ -107,7 +109,7 @@ static struct kp_ast_node *arg_value(struct kp_ast_arena *arena,
 static void prepend_arg(struct kp_ast_node *tree, struct kp_ast_arena *arena,
 			const char *name, const char *const *args, int nargs)
 {
-	static const struct kp_pos pos = { 1, 1 };
+	static const struct kp_pos pos = { 1, 1, 0 };
 	struct kp_ast_node *set = kp_ast_new(arena, KP_AST_ASSIGN, pos);
 	struct kp_ast_node *t = kp_ast_new(arena, KP_AST_TABLE, pos);
 	struct kp_ast_node **tail = &t->u.table.fields, *f;
@@ -133,17 +135,75 @@ static void prepend_arg(struct kp_ast_node *tree, struct kp_ast_arena *arena,
 	tree->u.block.stmts = set;
 }
 
+/* The tapset files of diag, for runtime errors (struct kp_line_map). */
+static void keep_line_map(const struct kp_diag *diag, struct kp_line_map *map)
+{
+	unsigned i;
+
+	map->n = diag->nfiles - 1;
+	map->files = map->n ? kp_diag_xrealloc(NULL, map->n * sizeof(*map->files))
+			    : NULL;
+	for (i = 0; i < map->n; i++) {
+		map->files[i].name = strdup(diag->files[i + 1].name);
+		map->files[i].base = diag->files[i + 1].base;
+		map->files[i].nlines = diag->files[i + 1].nlines;
+	}
+}
+
+const char *kp_line_map_error(const struct kp_line_map *map, const char *msg,
+			      size_t len, char *buf, size_t size)
+{
+	unsigned long line;
+	const char *colon;
+	char *end;
+	unsigned i;
+
+	snprintf(buf, size, "%.*s", (int)len, msg);
+	if (!map)
+		return buf;
+	/* the first ":DIGITS: " ends the script's name */
+	for (colon = strchr(buf, ':'); colon; colon = strchr(colon + 1, ':')) {
+		line = strtoul(colon + 1, &end, 10);
+		if (end > colon + 1 && end[0] == ':' && end[1] == ' ')
+			break;
+	}
+	for (i = 0; colon && i < map->n; i++) {
+		const struct kp_line_file *f = &map->files[i];
+
+		if (line > f->base && line <= f->base + f->nlines) {
+			char rest[4096];
+
+			snprintf(rest, sizeof(rest), "%s", end);
+			snprintf(buf, size, "%s:%lu%s", f->name, line - f->base,
+				 rest);
+			break;
+		}
+	}
+	return buf;
+}
+
 int kp_compile(const char *script_name, const char *source, size_t len,
 	       FILE *err, struct kp_chunk_buf *out)
 {
 	return kp_compile_args(script_name, source, len, NULL, -1, err, out);
 }
 
-/* nargs < 0: no arg table at all (the unit tests' kp_compile()). */
 int kp_compile_args(const char *script_name, const char *source, size_t len,
 		    const char *const *args, int nargs, FILE *err,
 		    struct kp_chunk_buf *out)
 {
+	return kp_compile_lib(script_name, source, len, args, nargs, NULL,
+			      err, out);
+}
+
+/* nargs < 0: no arg table at all (the unit tests' kp_compile()). */
+int kp_compile_lib(const char *script_name, const char *source, size_t len,
+		   const char *const *args, int nargs,
+		   const struct kp_tpath *tapsets, FILE *err,
+		   struct kp_chunk_buf *out)
+{
+	struct kp_tapset_lib *lib;
+	struct kp_res_hooks hooks;
 	struct kp_diag diag;
 	struct kp_ast_arena arena;
 	struct kp_res_result res;
@@ -156,13 +216,17 @@ int kp_compile_args(const char *script_name, const char *source, size_t len,
 	memset(&probes, 0, sizeof(probes));
 	kp_diag_init(&diag, err, script_name, source, len);
 	kp_ast_arena_init(&arena);
+	lib = kp_tapset_open(tapsets, &diag, &arena);
+	kp_tapset_hooks(lib, &hooks);
 	tree = kp_parse_chunk(source, len, &diag, &arena);
 	if (!tree)
 		goto out;
+	if (kp_spec_args_subst(tree, &arena, &diag, args, nargs))
+		goto out;
 	if (nargs >= 0 && uses_arg(source, len))
 		prepend_arg(tree, &arena, diag.script_name, args, nargs);
-	/* No tapset library yet: see kp_res_tapset_lookup_fn. */
-	if (kp_res_resolve(tree, &diag, &arena, NULL, &res))
+	if (kp_tapset_expand_aliases(lib, tree) ||
+	    kp_res_resolve(tree, &diag, &arena, &hooks, &res))
 		goto out;
 	if (kp_probes_resolve(tree, &diag, &probes))
 		goto out;
@@ -174,16 +238,20 @@ int kp_compile_args(const char *script_name, const char *source, size_t len,
 	if (!ret) {
 		out->events = probes.events;
 		memset(&probes.events, 0, sizeof(probes.events));
+		keep_line_map(&diag, &out->lines);
 	}
 out:
 	kp_probes_free(&probes);
 	kp_chunk_free(chunk);
+	kp_tapset_close(lib);
 	kp_ast_arena_free(&arena);
 	return ret;
 }
 
 void kp_chunk_buf_free(struct kp_chunk_buf *buf)
 {
+	unsigned i;
+
 	if (!buf)
 		return;
 	free(buf->data);
@@ -191,4 +259,8 @@ void kp_chunk_buf_free(struct kp_chunk_buf *buf)
 	buf->len = 0;
 	kp_event_list_free(&buf->events);
 	buf->end_proto = 0;
+	for (i = 0; i < buf->lines.n; i++)
+		free(buf->lines.files[i].name);
+	free(buf->lines.files);
+	memset(&buf->lines, 0, sizeof(buf->lines));
 }

@@ -11,10 +11,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* A place in the script; both fields count from 1, line 0 means "none". */
+/*
+ * A place in the script; line and col count from 1, line 0 means "none".
+ * file 0 is the script, others are tapset files (kp_diag_add_file()).
+ */
 struct kp_pos {
 	unsigned line;
 	unsigned col;		/* byte column: a tab counts as one */
+	unsigned file;
 };
 
 /*
@@ -50,8 +54,8 @@ struct kp_pos {
 	  "a numeric 'for' takes 2 or 3 values (first, last [, step]), "	\
 	  "got %u")							\
 	/* resolver */							\
-	_(UNDEFINED_VAR, "undefined variable '%s'")			\
-	_(UNDEFINED_FUNC, "undefined function '%s'")			\
+	_(UNDEFINED_VAR, "undefined variable '%s'%s")	/* , hint */	\
+	_(UNDEFINED_FUNC, "undefined function '%s'%s")	/* , hint */	\
 	_(ARG_COUNT, "'%s' takes %s, got %d")	/* name, range, n */	\
 	_(TOO_MANY_GLOBALS, "too many global variables (limit %d)")	\
 	_(CAPTURE,							\
@@ -83,10 +87,26 @@ struct kp_pos {
 	_(DUP_TRACE_END, "a script has at most one trace_end block")	\
 	_(EVENT_SPEC, "malformed event '%s': %s")			\
 	_(EVENT, "%s")		/* a message from event resolution */	\
+	_(SPEC_ARG,							\
+	  "event '%s' uses $%lu, but the script got no argument %lu "	\
+	  "(it got %d): pass it after the script, as in "		\
+	  "'ktap SCRIPT ARG1 ARG2'")					\
 	_(FIELD_OUTSIDE,						\
 	  "event field '$%s' outside a trace block")			\
 	_(FIELD_UNKNOWN, "no event of '%s' has a field '$%s'; its fields: %s") \
+	_(PROBE_FIELD, "'$%s' of %s: %s")				\
+	_(PARAM_UNKNOWN,						\
+	  "no function of '%s' has a parameter '$%s'; its parameters: %s") \
 	_(TOO_MANY_FIELDS, "too many distinct event fields (limit %d)") \
+	/* tapsets */							\
+	_(ALIAS_UNKNOWN,						\
+	  "'%s' is neither an event (SUBSYSTEM:EVENT, probe:FUNCTION...) "	\
+	  "nor a probe alias of the tapset library%s")	/* , hint */	\
+	_(ALIAS_NO_EVENT,						\
+	  "probe alias '%s' (%s) has no event on this kernel: %s")	\
+	_(TAPSET_PROBE,							\
+	  "a library tapset holds functions, probe aliases and data, not "	\
+	  "trace or timer blocks (put those in a tool script)")		\
 	/* chunk */							\
 	_(CHUNK_SIZE, "compiled chunk too large (%zu bytes, limit %u)")
 
@@ -95,6 +115,22 @@ enum kp_msg {
 	KP_MESSAGES(KP_MSG_ENUM)
 #undef KP_MSG_ENUM
 	KP_MSG__COUNT
+};
+
+/* The source files of a compilation: the script, then tapsets. */
+#define KP_DIAG_MAX_FILES	64
+
+struct kp_diag_file {
+	const char *name;
+	const char *src;
+	size_t len;
+	/*
+	 * The chunk numbers tapset lines after the script's, file after
+	 * file, so a runtime error's line tells the file (kp_line_map):
+	 * line L of this file is chunk line base + L.
+	 */
+	unsigned base;
+	unsigned nlines;
 };
 
 /*
@@ -109,6 +145,10 @@ struct kp_diag {
 	size_t len;
 	unsigned nerrors;
 	unsigned max_errors;
+	/* files[0] unused: file 0 is script_name/src/len above */
+	struct kp_diag_file files[KP_DIAG_MAX_FILES];
+	unsigned nfiles;
+	unsigned cur_file;	/* what the lexer gives its positions */
 };
 
 void kp_diag_init(struct kp_diag *d, FILE *out, const char *script_name,
@@ -117,6 +157,17 @@ void kp_diag_error(struct kp_diag *d, struct kp_pos pos, enum kp_msg msg, ...);
 void kp_diag_verror(struct kp_diag *d, struct kp_pos pos, enum kp_msg msg,
 		    va_list ap);
 const char *kp_diag_format(enum kp_msg msg);
+
+/*
+ * Registers a tapset file (its text must outlive the compilation) and
+ * makes it the one the lexer tags positions with; returns its number,
+ * or 0 (the script) when there are too many files.
+ */
+unsigned kp_diag_add_file(struct kp_diag *d, const char *name,
+			  const char *src, size_t len);
+
+/* The line the chunk gives pos (see struct kp_diag_file's base). */
+unsigned kp_diag_chunk_line(const struct kp_diag *d, struct kp_pos pos);
 
 /*
  * realloc() that never returns NULL: a compiler out of memory cannot do

@@ -17,11 +17,13 @@
 
 #include "argstr.h"
 #include "diag.h"
+#include "dwarf.h"
 #include "events.h"
+#include "uevents.h"
 
 /* ---- the list ------------------------------------------------------------ */
 
-static struct ktap_event *list_push(struct kp_event_list *list)
+struct ktap_event *kp_event_list_push(struct kp_event_list *list)
 {
 	struct ktap_event *ev;
 
@@ -42,6 +44,8 @@ void kp_event_list_free(struct kp_event_list *list)
 	for (i = 0; i < list->n; i++) {
 		free((void *)(uintptr_t)list->ev[i].fields);
 		free((void *)(uintptr_t)list->ev[i].fmt);
+		free((void *)(uintptr_t)list->ev[i].path);
+		free((void *)(uintptr_t)list->ev[i].args);
 	}
 	free(list->ev);
 	memset(list, 0, sizeof(*list));
@@ -88,7 +92,7 @@ int kp_events_add_timer(struct kp_event_list *list, const char *name,
 			 name, KTAP_TIMER_MIN_NS / 1000);
 		return -1;
 	}
-	ev = list_push(list);
+	ev = kp_event_list_push(list);
 	ev->type = type;
 	ev->config = period_ns;
 	snprintf(ev->name, sizeof(ev->name), "%s", name);
@@ -108,7 +112,7 @@ static int is_dir(const char *path)
  * The events/ directory of tracefs: $KTAP_TRACEFS (tests), the usual
  * mount point, the old one under debugfs, or tracefs mounted now.
  */
-static const char *tracefs_events(char *err, size_t errlen)
+const char *kp_events_tracefs(char *err, size_t errlen)
 {
 	static char path[4096];
 	const char *env = getenv("KTAP_TRACEFS");
@@ -129,7 +133,7 @@ static const char *tracefs_events(char *err, size_t errlen)
 	return NULL;
 }
 
-static char *read_file(const char *path)
+char *kp_events_read_text(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
@@ -184,9 +188,16 @@ static int parse_field(const char *line, struct ktap_event_field *f)
 	if (!strncmp(decl, "__data_loc", 10))
 		f->kind = strstr(decl, "char") ? KTAP_FIELD_DATA_LOC :
 						 KTAP_FIELD_OTHER;
+	else if (memchr(decl, '[', (size_t)(end - decl)) && strstr(decl, "char"))
+		f->kind = KTAP_FIELD_CHARS;
+	/*
+	 * __u8 saddr[4] (sock:inet_sock_set_state...): an IPv4 address, read
+	 * as the u32 its bytes make in memory, which ip4_str() of the tapset
+	 * library prints
+	 */
 	else if (memchr(decl, '[', (size_t)(end - decl)))
-		f->kind = strstr(decl, "char") ? KTAP_FIELD_CHARS :
-						 KTAP_FIELD_OTHER;
+		f->kind = size == 4 && strstr(decl, "u8 ") ? KTAP_FIELD_UINT :
+							      KTAP_FIELD_OTHER;
 	else if (size == 1 || size == 2 || size == 4 || size == 8)
 		f->kind = sign ? KTAP_FIELD_INT : KTAP_FIELD_UINT;
 	else
@@ -203,7 +214,7 @@ static int read_format(struct ktap_event *ev, const char *dir,
 	unsigned n = 0;
 
 	text = (size_t)snprintf(path, sizeof(path), "%s/format", dir) <
-		sizeof(path) ? read_file(path) : NULL;
+		sizeof(path) ? kp_events_read_text(path) : NULL;
 	if (!text) {
 		snprintf(err, errlen, "cannot read %s: %s", path,
 			 strerror(errno));
@@ -240,7 +251,7 @@ static int add_tracepoint(struct kp_event_list *list, const char *dir,
 	char path[4096], *id;
 
 	id = (size_t)snprintf(path, sizeof(path), "%s/id", dir) < sizeof(path) ?
-		read_file(path) : NULL;
+		kp_events_read_text(path) : NULL;
 	if (!id)
 		return 0;	/* not an event: "enable", "filter"... */
 	if (list->n == KTAP_EVENTS_MAX) {
@@ -248,7 +259,7 @@ static int add_tracepoint(struct kp_event_list *list, const char *dir,
 		snprintf(err, errlen, "more than %d events match", KTAP_EVENTS_MAX);
 		return -1;
 	}
-	ev = list_push(list);
+	ev = kp_event_list_push(list);
 	ev->type = KTAP_EVENT_TRACEPOINT;
 	ev->config = strtoull(id, NULL, 10);
 	/* Of a glob, events perf cannot count (ftrace's own) are skipped. */
@@ -269,7 +280,8 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* The names in dir matching glob, sorted; *n of them. */
-static char **glob_dir(const char *dir, const char *glob, unsigned *n)
+char **kp_events_glob_names(const char *dir, const char *glob,
+			    unsigned *n)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -293,7 +305,7 @@ static char **glob_dir(const char *dir, const char *glob, unsigned *n)
 	return names;
 }
 
-static void free_names(char **names, unsigned n)
+void kp_events_free_names(char **names, unsigned n)
 {
 	while (n)
 		free(names[--n]);
@@ -304,7 +316,7 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 			   const char *colon, char *err, size_t errlen)
 {
 	char subsys_glob[256], dir[4096], sub[4096];
-	const char *root = tracefs_events(err, errlen);
+	const char *root = kp_events_tracefs(err, errlen);
 	char **subs, **evs;
 	unsigned nsubs, nevs, i, j, before = list->n;
 	int ret = 0;
@@ -313,12 +325,12 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 		return -1;
 	snprintf(subsys_glob, sizeof(subsys_glob), "%.*s",
 		 (int)(colon - spec), spec);
-	subs = glob_dir(root, subsys_glob, &nsubs);
+	subs = kp_events_glob_names(root, subsys_glob, &nsubs);
 	for (i = 0; i < nsubs && !ret; i++) {
 		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", root,
 				     subs[i]) >= sizeof(sub))
 			continue;
-		evs = glob_dir(sub, colon + 1, &nevs);
+		evs = kp_events_glob_names(sub, colon + 1, &nevs);
 		for (j = 0; j < nevs && !ret; j++) {
 			if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", sub,
 					     evs[j]) < sizeof(dir) && is_dir(dir))
@@ -326,9 +338,9 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 						     strpbrk(spec, "*?[") != NULL,
 						     err, errlen);
 		}
-		free_names(evs, nevs);
+		kp_events_free_names(evs, nevs);
 	}
-	free_names(subs, nsubs);
+	kp_events_free_names(subs, nsubs);
 	if (!ret && list->n == before) {
 		snprintf(err, errlen, "no tracepoint matches '%s' (see %s, or 'ls %s')",
 			 spec, root, root);
@@ -343,7 +355,7 @@ static int add_tracepoints(struct kp_event_list *list, const char *spec,
 static char *kprobe_blacklist(void)
 {
 	const char *path = getenv("KTAP_KPROBES_BLACKLIST");
-	char *text = read_file(path && *path ? path :
+	char *text = kp_events_read_text(path && *path ? path :
 			       "/sys/kernel/debug/kprobes/blacklist");
 	char *out, *line, *save = NULL, *sym;
 	size_t len = 0;
@@ -406,7 +418,7 @@ static int kallsyms_glob(struct kp_event_list *list, const char *glob,
 			continue;
 		if (list->n == KTAP_EVENTS_MAX)
 			break;
-		ev = list_push(list);
+		ev = kp_event_list_push(list);
 		ev->type = type;
 		ev->config = offset;
 		snprintf(ev->name, sizeof(ev->name), "%s", name);
@@ -474,17 +486,15 @@ int kp_events_add(struct kp_event_list *list, const char *spec, char *err,
 	const char *colon = strchr(spec, ':');
 
 	if (!colon) {
-		snprintf(err, errlen, "'%s' is not an event: write SUBSYSTEM:EVENT (e.g. syscalls:sys_enter_openat), probe:FUNCTION, or a tapset alias (not available yet)",
+		snprintf(err, errlen, "'%s' is not an event: write SUBSYSTEM:EVENT (e.g. syscalls:sys_enter_openat), or probe:FUNCTION",
 			 spec);
 		return -1;
 	}
-	if (!strncmp(spec, "probe:", 6) && colon[1] == '/') {
-		snprintf(err, errlen, "'%s': uprobes are not supported yet", spec);
-		return -1;
-	}
+	if (kp_uevents_match(spec))
+		return kp_uevents_add(list, spec, err, errlen);
 	if (!strncmp(spec, "probe:", 6))
 		return add_kprobes(list, spec, colon + 1, err, errlen);
-	if (!strncmp(spec, "sdt:", 4) || !strncmp(spec, "ftrace:", 7)) {
+	if (!strncmp(spec, "ftrace:", 7)) {
 		snprintf(err, errlen, "'%s': %.*s events are not supported yet",
 			 spec, (int)(colon - spec), spec);
 		return -1;
@@ -496,4 +506,114 @@ int kp_events_add(struct kp_event_list *list, const char *spec, char *err,
 		return -1;
 	}
 	return add_tracepoints(list, spec, colon, err, errlen);
+}
+
+/* ---- $name of kprobes and uprobes ------------------------------------------ */
+
+/* Append a location to ev's args (after any SDT ones); its index. */
+static int push_arg(struct ktap_event *ev, const struct ktap_event_arg *a)
+{
+	struct ktap_event_arg *args;
+
+	if (ev->nargs >= KTAP_EVENT_ARGS_MAX)
+		return -1;
+	args = kp_diag_xrealloc((void *)(uintptr_t)ev->args,
+				(ev->nargs + 1u) * sizeof(*args));
+	args[ev->nargs] = *a;
+	ev->args = (uintptr_t)args;
+	return ev->nargs++;
+}
+
+/* The parameter names of f, comma-separated. */
+static void param_names(const struct kp_dwarf_func *f, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned i;
+
+	snprintf(buf, size, "(none)");
+	for (i = 0; i < f->nparams && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i ? ", " : "", f->params[i].name);
+}
+
+static int is_uprobe(const struct ktap_event *ev)
+{
+	return ev->type == KTAP_EVENT_UPROBE || ev->type == KTAP_EVENT_URETPROBE;
+}
+
+/* The function's DWARF: of the kernel, or of the uprobe's ELF file. */
+static int probe_dwarf(const struct ktap_event *ev, struct kp_dwarf_func *fn,
+		       char *err, size_t errlen)
+{
+	if (!is_uprobe(ev))
+		return kp_dwarf_kernel_func(ev->name, fn, err, errlen);
+	if (!strncmp(ev->name, "0x", 2)) {
+		snprintf(err, errlen, "parameters are known for a function symbol, not at the offset %s",
+			 ev->name);
+		return -1;
+	}
+	return kp_dwarf_user_func((const char *)(uintptr_t)ev->path, ev->name,
+				  fn, err, errlen);
+}
+
+/* Which parameters an event can have: none in returns or mid-function. */
+static int probe_field_check(const struct ktap_event *ev, const char *name,
+			     char *err, size_t errlen)
+{
+	int ret = ev->type == KTAP_EVENT_KRETPROBE ||
+		  ev->type == KTAP_EVENT_URETPROBE;
+
+	if (ret && strcmp(name, "retval")) {
+		snprintf(err, errlen, "a return probe cannot read parameters (their registers are reused by then); read them in an entry probe, or use $retval");
+		return -1;
+	}
+	if (!ret && !strcmp(name, "retval")) {
+		snprintf(err, errlen, "$retval exists only in return probes (add %%return to the probe)");
+		return -1;
+	}
+	if (ev->config && !is_uprobe(ev)) {
+		snprintf(err, errlen, "parameters are known only at the function's entry, not at probe:%s+%llu",
+			 ev->name, (unsigned long long)ev->config);
+		return -1;
+	}
+	return 0;
+}
+
+int kp_event_probe_field(struct ktap_event *ev, const char *name,
+			 char *names, size_t nameslen, char *err,
+			 size_t errlen)
+{
+	const struct kp_dwarf_var *v;
+	struct kp_dwarf_func *fn;
+	int ret = -1;
+
+	if (probe_field_check(ev, name, err, errlen))
+		return -1;
+	fn = kp_diag_xrealloc(NULL, sizeof(*fn));
+	if (probe_dwarf(ev, fn, err, errlen)) {
+		ret = strcmp(name, "retval") ? -1 : -3;
+		goto out;
+	}
+	v = kp_dwarf_param(fn, name);
+	if (!v) {
+		param_names(fn, names, nameslen);
+		ret = -2;
+		goto out;
+	}
+	if (v->problem) {
+		if (v == &fn->ret)
+			snprintf(err, errlen, "the return value (%s) %s (debug info: %s)",
+				 v->type, v->problem, fn->file);
+		else
+			snprintf(err, errlen, "the parameter (%s) %s; ktap reads parameters from registers only, at the function's entry (debug info: %s)",
+				 v->type, v->problem, fn->file);
+		goto out;
+	}
+	ret = push_arg(ev, &v->loc);
+	if (ret < 0)
+		snprintf(err, errlen, "more than %d argument locations in one event",
+			 KTAP_EVENT_ARGS_MAX);
+out:
+	free(fn);
+	return ret;
 }

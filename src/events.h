@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * events.h - event discovery: tracepoints from tracefs (ids, field
- * layouts, argstr formats) and kernel functions from /proc/kallsyms,
+ * layouts, argstr formats) and kernel functions from /proc/kallsyms
+ * (their parameters from DWARF; user-space ones come from uevents.h),
  * turned into the descriptors of uapi/ktap.h.
  */
 #ifndef KP_EVENTS_H
@@ -33,12 +34,40 @@ int kp_events_add_timer(struct kp_event_list *list, const char *name,
 			unsigned type, unsigned long long period_ns, char *err,
 			size_t errlen);
 
+/*
+ * The events/ directory of tracefs: $KTAP_TRACEFS/events (tests), the
+ * usual mount points, or tracefs mounted now; NULL with a message.
+ */
+const char *kp_events_tracefs(char *err, size_t errlen);
+
+/* The entries of dir matching glob, sorted; *n of them. */
+char **kp_events_glob_names(const char *dir, const char *glob, unsigned *n);
+void kp_events_free_names(char **names, unsigned n);
+
+/* A whole (proc or tracefs) file as a string, or NULL. */
+char *kp_events_read_text(const char *path);
+
 /* Index of the field called name in ev, or -1. */
 int kp_event_field_index(const struct ktap_event *ev, const char *name);
 
 /* The names of ev's fields, comma-separated, into buf. */
 void kp_event_field_names(const struct ktap_event *ev, char *buf,
 			  size_t size);
+
+/*
+ * $name of a kprobe or uprobe: the parameter `name` (or the typed
+ * return value in a return probe, for "retval") from the function's
+ * DWARF, appended to ev's argument locations.  Returns its index in
+ * args[], -2 when the function has no such parameter (its parameters
+ * then in names), -3 for $retval without debug info (the caller falls
+ * back to the untyped retval), or -1 with the reason in err.
+ */
+int kp_event_probe_field(struct ktap_event *ev, const char *name,
+			 char *names, size_t nameslen, char *err,
+			 size_t errlen);
+
+/* A new zeroed descriptor at the end of list. */
+struct ktap_event *kp_event_list_push(struct kp_event_list *list);
 
 void kp_event_list_free(struct kp_event_list *list);
 

@@ -12,7 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "compile.h"
+#include "list.h"
+#include "list_elf.h"
+#include "list_tapsets.h"
+#include "tapset_man.h"
 #include "output.h"
+#include "module.h"
 #include "session.h"
 #include "tpath.h"
 
@@ -20,6 +25,9 @@ enum kp_action {
 	KP_RUN,		/* compile and run in the kernel */
 	KP_DUMP,	/* -S: print the bytecode */
 	KP_EMIT,	/* --emit-chunk: write the chunk to a file */
+	KP_LIST,	/* -l [PATTERN]: list tools and tapsets */
+	KP_INFO,	/* -i NAME: document one */
+	KP_MAN,		/* --tapset-man DIR: man/ktap-tapsets.7's sections */
 };
 
 struct kp_cli {
@@ -29,6 +37,7 @@ struct kp_cli {
 	const char *emit_path;
 	const char *chunk_path;		/* --run-chunk */
 	const char *output_path;	/* -o */
+	const char *info_name;		/* -i */
 	char **args;			/* the words after the script */
 	int nargs;
 	char **cmd;			/* after --: the command to trace */
@@ -47,6 +56,7 @@ enum {
 	OPT_MAX_STRING,
 	OPT_MAX_DEPTH,
 	OPT_MAX_ENTRIES,
+	OPT_TAPSET_MAN,
 };
 
 static const struct option kp_long_options[] = {
@@ -65,6 +75,9 @@ static const struct option kp_long_options[] = {
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "include", required_argument, NULL, 'I' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "info", required_argument, NULL, 'i' },
+	{ "tapset-man", required_argument, NULL, OPT_TAPSET_MAN },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "timestamp", no_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -78,6 +91,7 @@ static void kp_usage(FILE *f)
 	fprintf(f,
 		"Usage: ktap [OPTIONS] SCRIPT|TOOL [ARGS...] [-- COMMAND [ARGS...]]\n"
 		"       ktap [OPTIONS] -e 'SCRIPT TEXT' [ARGS...] [-- COMMAND [ARGS...]]\n"
+		"       ktap [-I DIR]... -l [PATTERN] | -i NAME\n"
 		"\n"
 		"Compile a ktap script and run it in the kernel (module ktapvm).\n"
 		"A TOOL is the name of a tool script of the tapset path (see -l).\n"
@@ -85,6 +99,9 @@ static void kp_usage(FILE *f)
 		"  -e, --eval TEXT         run TEXT instead of a script file\n"
 		"  -S, --dump-bytecode     print the compiled bytecode, do not run\n"
 		"  -I, --include DIR       look for tapsets and tools in DIR first (repeatable)\n"
+		"  -l, --list [PATTERN]    list the tools and library tapsets (matching PATTERN)\n"
+		"  -i, --info NAME         describe a tool, tapset, tapset function or alias\n"
+		"      --tapset-man DIR    print the manual's sections for DIR's tapsets (build)\n"
 		"  -t, --timeout SECONDS   stop tracing after SECONDS (trace_end runs)\n"
 		"  -p, --pid PID           trace only process PID (and its threads)\n"
 		"  -C, --cpu CPU           trace only on CPU\n"
@@ -104,6 +121,14 @@ static void kp_usage(FILE *f)
 		"  -v, --verbose           say what ktap does (module, sizes, records)\n"
 		"  -V, --version           print the versions of ktap and of the loaded module\n"
 		"  -h, --help              print this help\n"
+		"\n"
+		"Listings (each the first word, but for -v; one match per line;\n"
+		"exit status 1 when nothing matches):\n"
+		"  -le [GLOB] [-v]         tracepoints as SUBSYS:EVENT (-v: with their fields)\n"
+		"  -lf DSO [GLOB]          functions of an ELF file that uprobes can probe\n"
+		"  -lm DSO [GLOB]          its SDT markers (provider:name and argument count)\n"
+		"  -L, --list-args EVENTDEF  what argN and $name mean for EVENTDEF: tracepoint\n"
+		"                          fields, kprobe/uprobe parameters from DWARF\n"
 		"\n"
 		"Exit status: 0 success, 1 script error, 2 usage error,\n"
 		"3 system error (module missing, ABI mismatch, permission).\n");
@@ -270,12 +295,25 @@ static int kp_print_version(void)
 	return KP_EXIT_OK;
 }
 
+/* -l [PATTERN] and -i NAME take nothing else but -I. */
+static int kp_check_listing(int argc, char **argv, struct kp_cli *cli)
+{
+	if (cli->action == KP_LIST && optind < argc)
+		cli->info_name = argv[optind++];
+	if (optind < argc || cli->eval || cli->chunk_path) {
+		fprintf(stderr, "ktap: -l [PATTERN] and -i NAME take no script, command or -e\n"
+			"Try 'ktap --help' for more information.\n");
+		return KP_EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* Returns -1 to continue, or the exit status to end with. */
 static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTvI:", kp_long_options,
+	while ((opt = getopt_long(argc, argv, "+e:St:p:C:VhB:o:qTvI:li:", kp_long_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'B':
@@ -288,6 +326,17 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			break;
 		case 'I':
 			cli->idirs[cli->nidirs++] = optarg;
+			break;
+		case 'l':
+			cli->action = KP_LIST;
+			break;
+		case 'i':
+			cli->action = KP_INFO;
+			cli->info_name = optarg;
+			break;
+		case OPT_TAPSET_MAN:
+			cli->action = KP_MAN;
+			cli->info_name = optarg;
 			break;
 		case 'q':
 			kp_verbosity = 0;
@@ -335,6 +384,9 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 			return KP_EXIT_USAGE;
 		}
 	}
+	if (cli->action == KP_LIST || cli->action == KP_INFO ||
+	    cli->action == KP_MAN)
+		return kp_check_listing(argc, argv, cli);
 	if (optind < argc && !cli->eval && !cli->chunk_path &&
 	    strcmp(argv[optind - 1], "--"))
 		cli->script_path = argv[optind++];
@@ -360,41 +412,18 @@ static int kp_parse_args(int argc, char **argv, struct kp_cli *cli)
 /* Read a whole file (a script or a chunk); NULL after printing why. */
 static char *kp_read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t size = 0, n;
+	char *buf;
 
-	if (!f) {
+	if (access(path, R_OK)) {
 		fprintf(stderr, "ktap: cannot open '%s': %s\n", path,
 			strerror(errno));
 		return NULL;
 	}
-	*len = 0;
-	do {
-		if (*len == size) {
-			char *bigger = realloc(buf, size = size * 2 + 4096);
-
-			if (!bigger) {
-				fprintf(stderr, "ktap: out of memory reading '%s'\n",
-					path);
-				goto fail;
-			}
-			buf = bigger;
-		}
-		n = fread(buf + *len, 1, size - *len, f);
-		*len += n;
-	} while (n > 0);
-	if (ferror(f)) {
+	buf = kp_tpath_read(path, len);
+	if (!buf)
 		fprintf(stderr, "ktap: cannot read '%s': %s\n", path,
 			strerror(errno));
-		goto fail;
-	}
-	fclose(f);
 	return buf;
-fail:
-	free(buf);
-	fclose(f);
-	return NULL;
 }
 
 static int kp_write_chunk(const char *path, const struct kp_chunk_buf *chunk)
@@ -429,6 +458,7 @@ static int kp_run_compiled(const struct kp_cli *cli,
 	run.nevents = chunk->events.n;
 	run.end_proto = chunk->end_proto;
 	run.cmd = cli->cmd;
+	run.lines = &chunk->lines;
 	return kp_session_run(chunk->data, chunk->len, &run);
 }
 
@@ -445,6 +475,21 @@ static int kp_run_chunk_file(const struct kp_cli *cli)
 	ret = kp_session_run(data, len, &run);
 	free(data);
 	return ret;
+}
+
+/* -S: which body each event runs (what globs and probe aliases chose). */
+static int kp_dump_events(FILE *f, const struct kp_chunk_buf *chunk)
+{
+	unsigned i;
+
+	if (chunk->events.n || chunk->end_proto)
+		fputc('\n', f);
+	for (i = 0; i < chunk->events.n; i++)
+		fprintf(f, "event %s: proto %u\n", chunk->events.ev[i].name,
+			chunk->events.ev[i].proto);
+	if (chunk->end_proto)
+		fprintf(f, "trace_end: proto %u\n", chunk->end_proto);
+	return 0;
 }
 
 /*
@@ -484,16 +529,17 @@ static int kp_compile_and_act(const struct kp_cli *cli)
 		if (!text)
 			return KP_EXIT_SYSTEM;
 	}
-	if (kp_compile_args(name, cli->eval ? cli->eval : text, len,
-			    (const char *const *)cli->args, cli->nargs, stderr,
-			    &chunk)) {
+	if (kp_compile_lib(name, cli->eval ? cli->eval : text, len,
+			   (const char *const *)cli->args, cli->nargs,
+			   &cli->tpath, stderr, &chunk)) {
 		free(text);
 		return KP_EXIT_SCRIPT;
 	}
 	free(text);
 	kp_msg_verbose("compiled %s: %zu bytes of bytecode", name, chunk.len);
 	if (cli->action == KP_DUMP)
-		ret = kp_disasm(cli->run.out, chunk.data, chunk.len) ?
+		ret = kp_disasm(cli->run.out, chunk.data, chunk.len) ||
+		      kp_dump_events(cli->run.out, &chunk) ?
 			KP_EXIT_SCRIPT : KP_EXIT_OK;
 	else if (cli->action == KP_EMIT)
 		ret = kp_emit_chunk(cli->emit_path, &chunk);
@@ -530,10 +576,75 @@ static int kp_close_output(struct kp_cli *cli, int ret)
 	return ret;
 }
 
+/*
+ * The discovery listings are words of their own, seen before getopt
+ * (which would read -le as -l -e): -le (tracepoints), -lf (functions of
+ * an ELF file), -lm (its SDT markers), -L (what argN and $name mean); a
+ * bare -l (tapsets and tools) is getopt's.  -v words may come anywhere.
+ * Each listing lives in its own src/list_*.c.
+ */
+static int kp_list_lf(int verbose, char **args, int nargs)
+{
+	(void)verbose;
+	return kp_list_functions(nargs, args);
+}
+
+static int kp_list_lm(int verbose, char **args, int nargs)
+{
+	(void)verbose;
+	return kp_list_markers(nargs, args);
+}
+
+static const struct kp_listing {
+	const char *word;
+	int (*run)(int verbose, char **args, int nargs);
+} kp_listings[] = {
+	{ "-le", kp_list_tracepoints },
+	{ "-lf", kp_list_lf },
+	{ "-lm", kp_list_lm },
+	{ "-L", kp_list_args },
+	{ "--list-args", kp_list_args },
+};
+
+/* The exit status of a listing, or -1 when argv asks for none. */
+static int kp_list_dispatch(int argc, char **argv)
+{
+	const struct kp_listing *l = NULL;
+	int i, k, nargs = 0, verbose = 0;
+	char **args = argv + argc;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			verbose++;
+			continue;
+		}
+		for (k = 0; !l && k < (int)(sizeof(kp_listings) /
+					    sizeof(kp_listings[0])); k++)
+			if (!strcmp(argv[i], kp_listings[k].word))
+				break;
+		if (!l && k < (int)(sizeof(kp_listings) /
+				    sizeof(kp_listings[0]))) {
+			l = &kp_listings[k];
+			args = argv + i + 1;
+			continue;
+		}
+		if (!l)
+			return -1;	/* a script, -e...: not a listing */
+		args[nargs++] = argv[i];	/* compacted over the -v words */
+	}
+	return l ? l->run(verbose, args, nargs) : -1;
+}
+
 static int kp_run_cli(struct kp_cli *cli)
 {
 	int ret;
 
+	if (cli->action == KP_LIST)
+		return kp_list_tapsets(&cli->tpath, cli->info_name);
+	if (cli->action == KP_INFO)
+		return kp_list_info(&cli->tpath, cli->info_name);
+	if (cli->action == KP_MAN)
+		return kp_man_tapsets(stdout, cli->info_name);
 	if (kp_find_tool(cli))
 		return KP_EXIT_SYSTEM;
 	if (kp_open_output(cli))
@@ -548,8 +659,10 @@ static int kp_run_cli(struct kp_cli *cli)
 int main(int argc, char **argv)
 {
 	struct kp_cli cli = { .action = KP_RUN, .run.cpu = -1 };
-	int ret;
+	int ret = kp_list_dispatch(argc, argv);
 
+	if (ret >= 0)
+		return ret;
 	cli.idirs = calloc((size_t)argc, sizeof(*cli.idirs));
 	if (!cli.idirs)
 		return KP_EXIT_SYSTEM;

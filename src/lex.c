@@ -52,6 +52,7 @@ void kp_lex_init(struct kp_lex *lx, const char *src, size_t len,
 	lx->len = src ? len : 0;
 	lx->line = 1;
 	lx->diag = diag;
+	lx->file = diag ? diag->cur_file : 0;
 }
 
 void kp_lex_free(struct kp_lex *lx)
@@ -103,7 +104,8 @@ int kp_lex_peek_byte(const struct kp_lex *lx)
 
 static struct kp_pos pos_at(const struct kp_lex *lx, size_t offset)
 {
-	struct kp_pos pos = { lx->line, (unsigned)(offset - lx->line_start + 1) };
+	struct kp_pos pos = { lx->line, (unsigned)(offset - lx->line_start + 1),
+			      lx->file };
 
 	return pos;
 }

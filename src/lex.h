@@ -97,6 +97,7 @@ struct kp_lex {
 	unsigned line;		/* of src[cur] */
 	size_t line_start;	/* offset of the first byte of that line */
 	struct kp_diag *diag;
+	unsigned file;		/* what positions say: diag->cur_file at init */
 	bool failed;		/* after an error, every token is KP_TK_ERROR */
 	char *buf;		/* decoded bytes of the last string token */
 	size_t buf_len;

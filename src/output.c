@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
+#include "compile.h"
 #include "output.h"
 
 int kp_verbosity = 1;
@@ -61,6 +62,7 @@ void kp_printer_record(struct kp_printer *p, const struct ktap_record *rec,
 		       const char *payload)
 {
 	unsigned long long lost;
+	char msg[4096];
 
 	switch (rec->type) {
 	case KTAP_REC_OUTPUT:
@@ -72,7 +74,9 @@ void kp_printer_record(struct kp_printer *p, const struct ktap_record *rec,
 		break;
 	case KTAP_REC_ERROR:
 		fflush(p->out);
-		fprintf(stderr, "error: %.*s\n", (int)rec->len, payload);
+		fprintf(stderr, "error: %s\n",
+			kp_line_map_error(p->lines, payload, rec->len, msg,
+					  sizeof(msg)));
 		p->runtime_error = true;
 		break;
 	case KTAP_REC_LOST:

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include "uapi/ktap.h"
 
+struct kp_line_map;
+
 struct kp_printer {
 	FILE *out;			/* stdout, or the -o file */
 	bool timestamps;		/* -T */
@@ -22,6 +24,8 @@ struct kp_printer {
 	unsigned long long records;	/* OUTPUT records printed */
 	unsigned long long bytes;	/* their payload bytes */
 	unsigned long long cpus;	/* CPUs 0..63 that wrote them, a mask */
+	/* a runtime error in tapset code names the tapset: see compile.h */
+	const struct kp_line_map *lines;
 };
 
 /* CLOCK_MONOTONIC in nanoseconds: the clock of the records' time_ns. */

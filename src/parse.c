@@ -37,6 +37,9 @@ struct kp_parser {
 				 * the function being parsed */
 	bool in_filter;		/* a trace /FILTER/: names are fields, '/'
 				 * ends the expression */
+	bool filter_fields;	/* ... and its names are fields (not after
+				 * a probe alias) */
+	bool tapset;		/* a library tapset: alias definitions */
 	char near[64];		/* the current token, quoted, for messages */
 	jmp_buf on_error;
 };
@@ -440,9 +443,10 @@ static struct kp_ast_node *parse_simple(struct kp_parser *p)
 		n = new_node(p, KP_AST_EVCTX, p->tok.pos);
 		n->u.ev.item = KTAP_EVCTX_FIELD;
 		n->u.ev.field = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
+		n->u.ev.optional = p->tapset;
 		break;
 	case KP_TK_NAME:
-		if (!p->in_filter)
+		if (!p->in_filter || !p->filter_fields)
 			return parse_suffixed(p, &bare);
 		/* In a filter a name is a field of the event, as in tracefs. */
 		n = new_node(p, KP_AST_EVCTX, p->tok.pos);
@@ -1046,6 +1050,9 @@ static uint64_t timer_period(const char *s, size_t len)
 			return 0;
 		n = n * 10 + (uint64_t)(s[i] - '0');
 	}
+	/* DTrace's profile-99hz: a rate, whose period is 1 s / N */
+	if (i > 1 && len - i == 2 && !memcmp(s + i, "hz", 2))
+		return n && n <= 1000000000 ? 1000000000 / n : 0;
 	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
 		if (i > 1 && len - i == strlen(units[u].unit) &&
 		    !memcmp(s + i, units[u].unit, len - i))
@@ -1084,14 +1091,18 @@ static struct kp_ast_node *parse_probe_body(struct kp_parser *p,
 	return fn;
 }
 
-/* filter := '/' expr '/'   -- names in expr are the event's fields */
-static struct kp_ast_node *parse_filter(struct kp_parser *p)
+/*
+ * filter := '/' expr '/'   -- names in expr are the event's fields, or,
+ * after a probe alias (no `fields`), ordinary names: its variables
+ */
+static struct kp_ast_node *parse_filter(struct kp_parser *p, bool fields)
 {
 	struct kp_ast_node *e;
 
 	if (!accept(p, KP_TK_SLASH))
 		return NULL;
 	p->in_filter = true;
+	p->filter_fields = fields;
 	e = parse_expr(p);
 	p->in_filter = false;
 	expect(p, KP_TK_SLASH);
@@ -1128,15 +1139,124 @@ static struct kp_ast_node *parse_probe(struct kp_parser *p)
 		n->u.probe.period_ns = timer_period(word, len);
 		if (!n->u.probe.period_ns)
 			fail(p, pos, KP_MSG_EVENT_SPEC, n->u.probe.spec,
-			     "expected -N followed by one of ns, us, usec, ms, msec, s, sec");
+			     "expected -N followed by one of ns, us, usec, ms, msec, s, sec, hz");
 	} else if (!len) {
 		fail(p, pos, KP_MSG_EXPECTED, "event name", "the end of the line");
 	}
 	next(p);
+	/* a probe alias's filter sees the alias's variables, not fields */
 	if (n->u.probe.kind == KP_PROBE_TRACE)
-		filter = parse_filter(p);
+		filter = parse_filter(p, !!memchr(word, ':', len));
 	n->u.probe.fn = parse_probe_body(p, filter);
 	return n;
+}
+
+/* One raw word of an alias definition, or a failure saying what was due. */
+static size_t alias_word(struct kp_parser *p, const char **word,
+			 struct kp_pos *pos, const char *what)
+{
+	size_t len = kp_lex_raw_word(&p->lex, word, pos);
+
+	if (!len)
+		fail(p, *pos, KP_MSG_EXPECTED, what, "the end of the line");
+	return len;
+}
+
+/* The EVENTDEFs after '=': words separated by commas, on one line. */
+static struct kp_ast_node *parse_alias_events(struct kp_parser *p,
+					      const char *word, size_t len,
+					      struct kp_pos pos)
+{
+	struct kp_ast_node *head = NULL, **tail = &head, *e;
+	bool more = true;
+	size_t i, start;
+
+	while (more) {
+		more = len && word[len - 1] == ',';
+		for (i = start = 0; i <= len; i++) {
+			if (i < len && word[i] != ',')
+				continue;
+			if (i > start) {
+				e = new_node(p, KP_AST_STR, pos);
+				e->u.str.len = i - start;
+				e->u.str.s = kp_ast_strdup(p->arena, word + start,
+							   i - start);
+				*tail = e;
+				tail = &e->next;
+			}
+			start = i + 1;
+		}
+		if (more)
+			len = alias_word(p, &word, &pos, "event name");
+	}
+	return head;
+}
+
+/* [ 'if' 'kernel' relop STRING ] -- relop: < <= > >= == != */
+static void parse_alias_guard(struct kp_parser *p, struct kp_ast_node *n)
+{
+	const struct kp_binop_prio *prio;
+
+	if (!accept(p, KP_TK_IF))
+		return;
+	if (!check(p, KP_TK_NAME) || p->tok.len != 6 ||
+	    memcmp(p->tok.str, "kernel", 6))
+		fail(p, p->tok.pos, KP_MSG_EXPECTED, "'kernel'", near_tok(p));
+	next(p);
+	prio = &kp_binop_prios[p->tok.kind];
+	if (p->tok.kind != KP_TK_LT && p->tok.kind != KP_TK_LE &&
+	    p->tok.kind != KP_TK_GT && p->tok.kind != KP_TK_GE &&
+	    p->tok.kind != KP_TK_EQ && p->tok.kind != KP_TK_NE)
+		fail(p, p->tok.pos, KP_MSG_EXPECTED, "a comparison", near_tok(p));
+	n->u.probe.kver_op = prio->op;
+	next(p);
+	if (!check(p, KP_TK_STRING))
+		fail(p, p->tok.pos, KP_MSG_EXPECTED,
+		     "a kernel release string such as \"5.6\"", near_tok(p));
+	n->u.probe.kver = kp_ast_strdup(p->arena, p->tok.str, p->tok.len);
+	next(p);
+}
+
+/*
+ * alias := 'alias' NAME '=' EVENTDEF { ',' EVENTDEF } [ guard ] block
+ * NAME (dotted: "syscall.open") and the EVENTDEFs are scanned raw.
+ */
+static struct kp_ast_node *parse_alias(struct kp_parser *p)
+{
+	struct kp_ast_node *n = new_node(p, KP_AST_PROBE, p->tok.pos);
+	const char *word;
+	struct kp_pos pos;
+	size_t len;
+
+	if (p->depth)
+		fail(p, p->tok.pos, KP_MSG_PROBE_NOT_TOP, "alias");
+	n->u.probe.kind = KP_PROBE_ALIAS;
+	len = alias_word(p, &word, &pos, "alias name");
+	if (memchr(word, ':', len) || memchr(word, '=', len))
+		fail(p, pos, KP_MSG_EVENT_SPEC, kp_ast_strdup(p->arena, word, len),
+		     "an alias name has no ':' and is followed by ' = '");
+	n->u.probe.spec = kp_ast_strdup(p->arena, word, len);
+	len = alias_word(p, &word, &pos, "'='");
+	if (word[0] != '=')
+		fail(p, pos, KP_MSG_EXPECTED, "'='", "the alias's events");
+	if (len == 1)
+		len = alias_word(p, &word, &pos, "event name");
+	else
+		word++, len--;
+	n->u.probe.events = parse_alias_events(p, word, len, pos);
+	next(p);
+	parse_alias_guard(p, n);
+	n->u.probe.fn = parse_probe_body(p, NULL);
+	return n;
+}
+
+/* In a library tapset, "alias" followed by a name starts a definition. */
+static bool at_alias(struct kp_parser *p)
+{
+	int c = kp_lex_peek_byte(&p->lex);
+
+	return p->tapset && check(p, KP_TK_NAME) && p->tok.len == 5 &&
+	       !memcmp(p->tok.str, "alias", 5) && (c == ' ' || c == '\t');
 }
 
 /*
@@ -1170,22 +1290,24 @@ static struct kp_ast_node *parse_statement(struct kp_parser *p)
 	default:
 		if (at_timer_block(p))
 			return parse_probe(p);
+		if (at_alias(p))
+			return parse_alias(p);
 		return parse_expr_stmt(p);
 	}
 }
 
-/* chunk := statements EOF */
-struct kp_ast_node *kp_parse_chunk(const char *src, size_t len,
-				   struct kp_diag *diag,
-				   struct kp_ast_arena *arena)
+static struct kp_ast_node *parse_file(const char *src, size_t len,
+				      struct kp_diag *diag,
+				      struct kp_ast_arena *arena, bool tapset)
 {
 	/* In the arena, not on the stack: its fields change after setjmp. */
 	struct kp_parser *p = kp_ast_alloc(arena, sizeof(*p));
 	struct kp_ast_node *chunk;
-	struct kp_pos start = { 1, 1 };
+	struct kp_pos start = { 1, 1, diag->cur_file };
 
 	p->diag = diag;
 	p->arena = arena;
+	p->tapset = tapset;
 	kp_lex_init(&p->lex, src, len, diag);
 	if (setjmp(p->on_error)) {
 		kp_lex_free(&p->lex);
@@ -1197,4 +1319,19 @@ struct kp_ast_node *kp_parse_chunk(const char *src, size_t len,
 		fail_unexpected(p);
 	kp_lex_free(&p->lex);
 	return chunk;
+}
+
+/* chunk := statements EOF */
+struct kp_ast_node *kp_parse_chunk(const char *src, size_t len,
+				   struct kp_diag *diag,
+				   struct kp_ast_arena *arena)
+{
+	return parse_file(src, len, diag, arena, false);
+}
+
+struct kp_ast_node *kp_parse_tapset(const char *src, size_t len,
+				    struct kp_diag *diag,
+				    struct kp_ast_arena *arena)
+{
+	return parse_file(src, len, diag, arena, true);
 }

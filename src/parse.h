@@ -25,4 +25,13 @@ struct kp_ast_node *kp_parse_chunk(const char *src, size_t len,
 				   struct kp_diag *diag,
 				   struct kp_ast_arena *arena);
 
+/*
+ * Parses a library tapset: a chunk whose statements may also be probe
+ * alias definitions (PROBE nodes of kind KP_PROBE_ALIAS):
+ *   alias NAME = EVENTDEF [, EVENTDEF]... [if kernel RELOP "X.Y"] { prologue }
+ */
+struct kp_ast_node *kp_parse_tapset(const char *src, size_t len,
+				    struct kp_diag *diag,
+				    struct kp_ast_arena *arena);
+
 #endif /* KP_PARSE_H */

@@ -4,8 +4,10 @@
  * numbered over the whole script, so one EVGET works for every event a
  * glob matched: each event's descriptor maps the slot to its own field,
  * or to none (the value is then nil).  A $name that no event of its
- * block has is a compile error listing the fields there are.
+ * block has is a compile error listing the fields there are, except in
+ * a probe alias's prologue, which may name fields of other kernels.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,12 +46,88 @@ static unsigned slot_of(struct probes_walk *w, const char *name,
 	return p->nslots++;
 }
 
+/*
+ * Whose $names are parameters from DWARF: kprobes, and uprobes on a
+ * function (an SDT marker, "provider:name", has its note's arguments).
+ */
+static bool dwarf_probe(const struct ktap_event *ev)
+{
+	switch (ev->type) {
+	case KTAP_EVENT_KPROBE:
+	case KTAP_EVENT_KRETPROBE:
+		return true;
+	case KTAP_EVENT_UPROBE:
+	case KTAP_EVENT_URETPROBE:
+		return !ev->nnum && !strchr(ev->name, ':');
+	default:
+		return false;
+	}
+}
+
+static bool is_return(const struct ktap_event *ev)
+{
+	return ev->type == KTAP_EVENT_KRETPROBE ||
+	       ev->type == KTAP_EVENT_URETPROBE;
+}
+
+/*
+ * The args[] index of $name in a probe: the parameter from DWARF, added
+ * to the event the first time.  -2: no such parameter (names says
+ * which there are); -3: $retval without debug info; -1: reported.
+ */
+static int probe_field(struct probes_walk *w, struct kp_ast_node *n,
+		       struct ktap_event *ev, unsigned slot, char *names,
+		       size_t size)
+{
+	char err[1536];
+	int f;
+
+	if (ev->slots[slot])
+		return ev->slots[slot] - 1;
+	f = kp_event_probe_field(ev, n->u.ev.field, names, size, err,
+				 sizeof(err));
+	if (f == -1)
+		kp_diag_error(w->diag, n->pos, KP_MSG_PROBE_FIELD,
+			      n->u.ev.field, ev->name, err);
+	return f;
+}
+
+/*
+ * $retval where every event is a return probe: typed by DWARF when each
+ * function has debug info, else the built-in retval (the whole register).
+ */
+static void retval(struct probes_walk *w, struct kp_ast_node *n)
+{
+	struct ktap_event *ev = w->p->events.ev;
+	unsigned slot = slot_of(w, n->u.ev.field, n->pos), i;
+	bool untyped = false;
+	char names[8];
+	int f;
+
+	for (i = w->first; i < w->last; i++) {
+		f = dwarf_probe(&ev[i]) ?
+			probe_field(w, n, &ev[i], slot, names, sizeof(names)) : -3;
+		if (f == -1)
+			return;	/* reported */
+		if (f < 0)
+			untyped = true;
+		else
+			ev[i].slots[slot] = (unsigned char)(f + 1);
+	}
+	n->u.ev.index = slot;
+	if (untyped) {
+		n->u.ev.item = KTAP_EVCTX_RETVAL;
+		n->u.ev.index = 0;
+		n->u.ev.field = NULL;
+	}
+}
+
 /* $name: give it a slot and map the slot in each event of the block. */
 static void field(struct probes_walk *w, struct kp_ast_node *n)
 {
 	struct ktap_event *ev = w->p->events.ev;
 	unsigned slot, i, found = 0;
-	char names[1024];
+	char names[1024] = "";
 	int f;
 
 	if (!w->probe) {
@@ -57,17 +135,35 @@ static void field(struct probes_walk *w, struct kp_ast_node *n)
 			      n->u.ev.field);
 		return;
 	}
+	for (i = w->first; i < w->last && is_return(&ev[i]); i++)
+		;
+	if (!strcmp(n->u.ev.field, "retval") && w->first < w->last &&
+	    i == w->last) {
+		retval(w, n);
+		return;
+	}
 	slot = slot_of(w, n->u.ev.field, n->pos);
 	n->u.ev.index = slot;
 	for (i = w->first; i < w->last; i++) {
-		f = kp_event_field_index(&ev[i], n->u.ev.field);
+		if (dwarf_probe(&ev[i]))
+			f = probe_field(w, n, &ev[i], slot, names,
+					sizeof(names));
+		else
+			f = kp_event_field_index(&ev[i], n->u.ev.field);
+		if (f == -1 && dwarf_probe(&ev[i]))
+			return;	/* reported */
 		if (f >= 0) {
 			ev[i].slots[slot] = (unsigned char)(f + 1);
 			found++;
 		}
 	}
-	if (found || w->first == w->last)
+	if (found || w->first == w->last || n->u.ev.optional)
 		return;
+	if (dwarf_probe(&ev[w->first])) {
+		kp_diag_error(w->diag, n->pos, KP_MSG_PARAM_UNKNOWN,
+			      w->probe->u.probe.spec, n->u.ev.field, names);
+		return;
+	}
 	kp_event_field_names(&ev[w->first], names, sizeof(names));
 	kp_diag_error(w->diag, n->pos, KP_MSG_FIELD_UNKNOWN,
 		      w->probe->u.probe.spec, n->u.ev.field, names);
@@ -190,6 +286,14 @@ static int add_events(struct kp_probes *p, struct kp_ast_node *n,
 	static const char *const timer_names[] = { "tick", "profile" };
 	char name[KTAP_EVENT_NAME_MAX];
 
+	struct kp_ast_node *e;
+
+	/* an expanded probe alias: the events it chose on this kernel */
+	for (e = n->u.probe.events; e; e = e->next)
+		if (kp_events_add(&p->events, e->u.str.s, err, errlen))
+			return -1;
+	if (n->u.probe.events)
+		return 0;
 	if (n->u.probe.kind == KP_PROBE_TRACE)
 		return kp_events_add(&p->events, n->u.probe.spec, err, errlen);
 	snprintf(name, sizeof(name), "%s%s",

@@ -27,6 +27,7 @@
 
 #include "uapi/ktap.h"
 #include "resolve.h"
+#include "suggest.h"
 
 struct kp_res_builtin {
 	const char *name;
@@ -48,6 +49,20 @@ int kp_res_builtin_id(const char *name)
 		if (!strcmp(kp_res_builtins[i].name, name))
 			return i;
 	return -1;
+}
+
+void kp_res_suggest_builtins(struct kp_suggest *s)
+{
+	static const char *const evctx[] = {
+		"probename", "argstr", "cpu", "pid", "tid", "uid", "execname",
+		"retval",
+	};
+	unsigned i;
+
+	for (i = 0; i < KTAP_BIF__COUNT; i++)
+		kp_suggest_add(s, kp_res_builtins[i].name);
+	for (i = 0; i < sizeof(evctx) / sizeof(evctx[0]); i++)
+		kp_suggest_add(s, evctx[i]);
 }
 
 /* ---- name -> global slot, open addressing with linear probing -------- */
@@ -120,6 +135,9 @@ struct kp_resolver {
 	unsigned func;		/* nesting level of the function being walked */
 	unsigned nlocals;	/* locals numbered so far in that function */
 	bool top_block;		/* walking the top level's own statements */
+	/* statements the tapset hook gave, still to walk */
+	struct kp_ast_node **pending;
+	unsigned npending, pending_cap;
 };
 
 static void declare_global(struct kp_resolver *r, struct kp_ast_node *name)
@@ -430,13 +448,44 @@ static void scope_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 
 /* ---- the second walk: globals, built-ins, tapsets ---------------------- */
 
-/* Asks the tapset hook, if there is one; see kp_res_tapset_lookup_fn. */
-static bool lookup_tapset(struct kp_resolver *r, const char *name,
-			  bool is_call, struct kp_ast_sym *sym)
+static bool bind_global(struct kp_resolver *r, struct kp_ast_node *n);
+
+/*
+ * Asks the tapset hook, if there is one (kp_res_tapset_lookup_fn): a
+ * library function becomes a global now; its statements are walked by
+ * resolve_pending().
+ */
+static bool lookup_tapset(struct kp_resolver *r, struct kp_ast_node *name)
 {
-	if (!r->hooks || !r->hooks->tapset_lookup)
+	struct kp_ast_node *stmts = NULL;
+
+	if (!r->hooks || !r->hooks->tapset_lookup ||
+	    !r->hooks->tapset_lookup(r->hooks->ctx, name->u.name.id, &stmts))
 		return false;
-	return r->hooks->tapset_lookup(r->hooks->ctx, name, is_call, sym);
+	if (r->npending == r->pending_cap) {
+		r->pending_cap = r->pending_cap ? r->pending_cap * 2 : 8;
+		r->pending = kp_diag_xrealloc(r->pending, r->pending_cap *
+					      sizeof(*r->pending));
+	}
+	r->pending[r->npending++] = stmts;
+	declare_global(r, name);
+	return true;
+}
+
+/* The names an undefined `name` may have meant, as a message suffix. */
+static const char *did_you_mean(struct kp_resolver *r, const char *name,
+				char *buf, size_t size)
+{
+	struct kp_suggest s;
+	unsigned i;
+
+	kp_suggest_init(&s, name);
+	for (i = 0; i < r->nnames; i++)
+		kp_suggest_add(&s, r->names[i]);
+	kp_res_suggest_builtins(&s);
+	if (r->hooks && r->hooks->tapset_names)
+		r->hooks->tapset_names(r->hooks->ctx, &s);
+	return kp_suggest_format(&s, buf, size);
 }
 
 /* Binds a NAME node to a script global; true if it is one. */
@@ -494,7 +543,7 @@ static bool bind_event_name(struct kp_ast_node *n)
 
 static void resolve_name(struct kp_resolver *r, struct kp_ast_node *n)
 {
-	char what[96];
+	char what[256];
 
 	if (n->u.name.sym.kind != KP_SYM_UNRESOLVED || bind_global(r, n) ||
 	    bind_event_name(n))
@@ -507,9 +556,10 @@ static void resolve_name(struct kp_resolver *r, struct kp_ast_node *n)
 		kp_diag_error(r->diag, n->pos, KP_MSG_NOT_SUPPORTED, what);
 		return;
 	}
-	if (lookup_tapset(r, n->u.name.id, false, &n->u.name.sym))
+	if (lookup_tapset(r, n))
 		return;
-	kp_diag_error(r->diag, n->pos, KP_MSG_UNDEFINED_VAR, n->u.name.id);
+	kp_diag_error(r->diag, n->pos, KP_MSG_UNDEFINED_VAR, n->u.name.id,
+		      did_you_mean(r, n->u.name.id, what, sizeof(what)));
 }
 
 /* "1 argument", "2 arguments" */
@@ -593,6 +643,7 @@ static bool resolve_qualified(struct kp_resolver *r, struct kp_ast_node *n)
 static void resolve_call(struct kp_resolver *r, struct kp_ast_node *n)
 {
 	struct kp_ast_node *fn = n->u.call.fn;
+	char hint[256];
 	int id;
 
 	if (resolve_qualified(r, n))
@@ -609,9 +660,10 @@ static void resolve_call(struct kp_resolver *r, struct kp_ast_node *n)
 		check_arity(r, n, id);
 		return;
 	}
-	if (lookup_tapset(r, fn->u.name.id, true, &n->u.call.sym))
-		return;
-	kp_diag_error(r->diag, n->pos, KP_MSG_UNDEFINED_FUNC, fn->u.name.id);
+	if (lookup_tapset(r, fn))
+		return;		/* a global now: its value is called */
+	kp_diag_error(r->diag, n->pos, KP_MSG_UNDEFINED_FUNC, fn->u.name.id,
+		      did_you_mean(r, fn->u.name.id, hint, sizeof(hint)));
 }
 
 static void resolve_stmt(struct kp_resolver *r, struct kp_ast_node *s);
@@ -751,6 +803,32 @@ static void resolve_stmt(struct kp_resolver *r, struct kp_ast_node *s)
 	}
 }
 
+/*
+ * The tapset statements: top-level code of their own, put before the
+ * script's, walked both ways like it (the scope stack is empty between
+ * top-level statements).  Walking them may ask the hook for more.
+ */
+static void resolve_pending(struct kp_resolver *r, struct kp_ast_node *chunk)
+{
+	struct kp_ast_node *stmts, *s, *last;
+	unsigned i;
+
+	for (i = 0; i < r->npending; i++) {
+		stmts = r->pending[i];
+		if (!stmts)
+			continue;
+		r->top_block = true;
+		for (s = stmts; s; s = s->next)
+			scope_stmt(r, s);
+		for (s = stmts; s; s = s->next)
+			resolve_stmt(r, s);
+		for (last = stmts; last->next; last = last->next)
+			;
+		last->next = chunk->u.block.stmts;
+		chunk->u.block.stmts = stmts;
+	}
+}
+
 int kp_res_resolve(struct kp_ast_node *chunk, struct kp_diag *diag,
 		   struct kp_ast_arena *arena,
 		   const struct kp_res_hooks *hooks,
@@ -768,6 +846,7 @@ int kp_res_resolve(struct kp_ast_node *chunk, struct kp_diag *diag,
 	for (s = chunk->u.block.stmts; s; s = s->next)
 		scope_stmt(&r, s);
 	resolve_stmt(&r, chunk);
+	resolve_pending(&r, chunk);
 	out->nglobals = r.nnames;
 	out->nlocals = r.nlocals;
 	out->globals = kp_ast_alloc(arena, (r.nnames + 1) * sizeof(*out->globals));
@@ -776,5 +855,6 @@ int kp_res_resolve(struct kp_ast_node *chunk, struct kp_diag *diag,
 	free(r.names);
 	free(r.globals.entries);
 	free(r.scope);
+	free(r.pending);
 	return diag->nerrors > errors ? -1 : 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * resolve.h - the resolver: decides what every name in the tree stands
- * for (local, global slot, built-in, later tapset) and checks calls.
+ * for (local, global slot, built-in, tapset library function) and checks
+ * calls.
  */
 #ifndef KP_RESOLVE_H
 #define KP_RESOLVE_H
@@ -13,17 +14,24 @@
 #include "diag.h"
 
 /*
- * TAPSET HOOK.  Asked about a name that is neither a script global nor
- * a built-in, before "undefined variable/function" is reported.  Return
- * true and fill *sym if the tapset library defines it.  The library
- * itself (and a KP_SYM_ kind for its functions) comes in a later issue;
- * kp_compile() passes no hook yet.
+ * TAPSET HOOK.  Asked about a name that is neither a local, a script
+ * global nor a built-in, before "undefined variable/function" is
+ * reported.  When the tapset library defines a function of that name,
+ * it returns true and *stmts: the top-level statements that define it
+ * (its "function NAME" and the data of its tapset file the first time
+ * that file is used).  The resolver makes NAME a global, puts the
+ * statements before the script's own (so they run first) and resolves
+ * them too, which may ask the hook again.
  */
 typedef bool (*kp_res_tapset_lookup_fn)(void *ctx, const char *name,
-					bool is_call, struct kp_ast_sym *sym);
+					struct kp_ast_node **stmts);
+
+struct kp_suggest;
 
 struct kp_res_hooks {
 	kp_res_tapset_lookup_fn tapset_lookup;
+	/* offers the library's names for "did you mean" */
+	void (*tapset_names)(void *ctx, struct kp_suggest *s);
 	void *ctx;
 };
 
@@ -54,5 +62,8 @@ void kp_res_describe_arity(char *buf, size_t size, int min_args,
 
 /* The enum ktap_builtin id of a built-in name, or -1. */
 int kp_res_builtin_id(const char *name);
+
+/* Offers every built-in name (and the event context names) to s. */
+void kp_res_suggest_builtins(struct kp_suggest *s);
 
 #endif /* KP_RESOLVE_H */

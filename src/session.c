@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "merge.h"
+#include "module.h"
 #include "output.h"
 #include "session.h"
 
@@ -118,61 +119,35 @@ static void *kp_reader_main(void *arg)
 	return NULL;
 }
 
-static int kp_open_device(void)
-{
-	/* Non-blocking reads: the reader polls so it can flush on time. */
-	int fd = open(KTAP_DEVICE_PATH, O_RDWR | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd >= 0)
-		return fd;
-	if (errno == ENOENT)
-		fprintf(stderr, "ktap: %s does not exist: the ktapvm module is not loaded (load it with 'modprobe ktapvm' as root)\n",
-			KTAP_DEVICE_PATH);
-	else if (errno == EACCES || errno == EPERM)
-		fprintf(stderr, "ktap: cannot open %s: %s; ktap must run as root (it needs CAP_SYS_ADMIN)\n",
-			KTAP_DEVICE_PATH, strerror(errno));
-	else
-		fprintf(stderr, "ktap: cannot open %s: %s\n", KTAP_DEVICE_PATH,
-			strerror(errno));
-	return -1;
-}
-
-/* The VERSION ioctl on an open session, the package string terminated. */
-static int kp_ask_version(int fd, struct ktap_version *v)
-{
-	if (ioctl(fd, KTAP_IOC_VERSION, v) < 0)
-		return -1;
-	v->package_version[sizeof(v->package_version) - 1] = '\0';
-	return 0;
-}
-
 /*
- * Refuse to talk to a module of another ABI major, naming both sides,
- * or to an older minor when an option needs a newer one.
+ * The module must speak the ABI minor the chunk's header asks for, and
+ * 1.5 for -B (struct ktap_limits' output_size).  A chunk claiming a
+ * minor newer than this ktap knows (--run-chunk of another tool's
+ * chunk) is left to the module, which refuses it with its own message.
  */
-static int kp_check_abi(int fd, const struct kp_run_options *opts)
+static int kp_session_check_abi(int fd, const void *chunk, size_t len,
+				const struct kp_run_options *opts)
 {
-	struct ktap_version v;
+	struct ktap_chunk_header h = { 0 };
+	unsigned int need = 0;
+	const char *why = "ktap";
 
-	if (kp_ask_version(fd, &v)) {
-		fprintf(stderr, "ktap: the module behind %s does not answer the version request (%s): it is not a compatible ktapvm\n",
-			KTAP_DEVICE_PATH, strerror(errno));
-		return -1;
+	if (len >= sizeof(h))
+		memcpy(&h, chunk, sizeof(h));
+	if (h.abi_minor <= KTAP_ABI_MINOR && h.abi_minor > need) {
+		need = h.abi_minor;
+		why = "this script";
 	}
-	if (v.abi_major != KTAP_ABI_MAJOR) {
-		fprintf(stderr, "ktap: ABI mismatch: this ktap %s speaks ABI %d.%d but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
-			PACKAGE_VERSION, KTAP_ABI_MAJOR, KTAP_ABI_MINOR,
-			v.package_version, v.abi_major, v.abi_minor);
-		return -1;
+	if (opts->limits.output_size && need < 5) {
+		need = 5;
+		why = "-B";
 	}
-	if (opts->limits.output_size && v.abi_minor < 5) {
-		fprintf(stderr, "ktap: -B needs ktapvm ABI 1.5 or newer, but the loaded ktapvm %s speaks ABI %u.%u; install the same version of ktap and ktap-dkms (see 'dkms status ktap')\n",
-			v.package_version, v.abi_major, v.abi_minor);
-		return -1;
+	/* Event descriptors grew for uprobes in 1.9. */
+	if (opts->nevents && need < 9) {
+		need = 9;
+		why = "events";
 	}
-	kp_msg_verbose("module ktapvm %s (ABI %u.%u) at %s", v.package_version,
-		       v.abi_major, v.abi_minor, KTAP_DEVICE_PATH);
-	return 0;
+	return kp_module_check(fd, need, why);
 }
 
 static int kp_load(int fd, const void *chunk, size_t len,
@@ -191,6 +166,7 @@ static int kp_load(int fd, const void *chunk, size_t len,
 		.cpu = opts->cpu,
 		.pid = opts->pid,
 		.end_proto = opts->end_proto,
+		.event_size = sizeof(struct ktap_event),
 	};
 
 	int load_errno;
@@ -203,6 +179,7 @@ static int kp_load(int fd, const void *chunk, size_t len,
 		return 0;
 	}
 	load_errno = errno;
+	kp_module_explain_load(load_errno);
 	if (err[0])
 		fprintf(stderr, "ktap: the module refused the script: %s\n", err);
 	else
@@ -347,6 +324,7 @@ static int kp_run_loaded(int fd, const struct kp_run_options *opts,
 	int ret, start_errno;
 
 	kp_printer_init(&printer, opts->out, opts->timestamps);
+	printer.lines = opts->lines;
 	kp_merge_init(&rd.merge, KP_MERGE_WINDOW_NS, KP_MERGE_MAX_HELD);
 	ret = pthread_create(&reader, NULL, kp_reader_main, &rd);
 	if (ret) {
@@ -382,12 +360,13 @@ int kp_session_run(const void *chunk, size_t len,
 	int fd, ret, go = -1;
 	sigset_t set;
 
-	fd = kp_open_device();
+	/* Non-blocking reads: the reader polls so it can flush on time. */
+	fd = kp_module_open(O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return KP_EXIT_SYSTEM;
 	kp_stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (kp_check_abi(fd, opts)) {
+	if (kp_session_check_abi(fd, chunk, len, opts)) {
 		close(fd);
 		return KP_EXIT_SYSTEM;
 	}
@@ -411,57 +390,6 @@ int kp_session_run(const void *chunk, size_t len,
 		close(go);
 	/* Done with it: a command that still runs is told to end. */
 	kp_cmd_end(&child, SIGTERM);
-	close(fd);
-	return ret;
-}
-
-/* Read one line of a sysfs file into buf; 0 on success. */
-static int kp_read_sysfs(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, size, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -1;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-/*
- * Without the right to open /dev/ktap (not root), the module's versions
- * are still readable from sysfs.
- */
-static int kp_module_version_sysfs(struct ktap_version *v)
-{
-	char abi[32];
-
-	if (kp_read_sysfs("/sys/module/ktapvm/version", v->package_version,
-			  sizeof(v->package_version)) ||
-	    kp_read_sysfs("/sys/module/ktapvm/parameters/abi_version", abi,
-			  sizeof(abi)) ||
-	    sscanf(abi, "%u.%u", &v->abi_major, &v->abi_minor) != 2)
-		return -1;
-	return 0;
-}
-
-int kp_module_version(struct ktap_version *v)
-{
-	int fd = open(KTAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0) {
-		int open_errno = errno;
-
-		if (open_errno != ENOENT && kp_module_version_sysfs(v) == 0)
-			return 0;
-		errno = open_errno;
-		return -1;
-	}
-	ret = kp_ask_version(fd, v);
 	close(fd);
 	return ret;
 }

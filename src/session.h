@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include "uapi/ktap.h"
 
+struct kp_line_map;
+
 struct kp_run_options {
 	struct ktap_limits limits;	/* zero fields: module defaults */
 	FILE *out;			/* the script's output: stdout or -o */
@@ -22,6 +24,8 @@ struct kp_run_options {
 	int pid;			/* -p, or 0 */
 	double timeout;			/* -t seconds, or 0 */
 	char **cmd;			/* -- cmd args: started and traced */
+	/* the chunk's tapset lines, for runtime errors; NULL: none */
+	const struct kp_line_map *lines;
 };
 
 /* Exit statuses of the ktap command. */
@@ -40,11 +44,5 @@ enum kp_exit {
  */
 int kp_session_run(const void *chunk, size_t len,
 		   const struct kp_run_options *opts);
-
-/*
- * Ask the loaded module for its version.  Returns 0 and fills v, or -1
- * (errno set) when the module is not loaded or cannot be asked.
- */
-int kp_module_version(struct ktap_version *v);
 
 #endif /* KTAP_SESSION_H */

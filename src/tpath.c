@@ -3,6 +3,7 @@
  * tpath.c - the tapset search path (tpath.h): built once from -I, the
  * environment and the installed directory, then only read.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,4 +118,67 @@ char *kp_tpath_find_tool(const struct kp_tpath *p, const char *name)
 		free(path);
 	}
 	return NULL;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **kp_tpath_list(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **list = NULL;
+	size_t n = 0, len;
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		len = strlen(e->d_name);
+		if (len < 4 || e->d_name[0] == '.' ||
+		    strcmp(e->d_name + len - 3, ".kp"))
+			continue;
+		list = kp_diag_xrealloc(list, (n + 2) * sizeof(*list));
+		list[n++] = join(dir, e->d_name);
+		list[n] = NULL;
+	}
+	closedir(d);
+	if (list)
+		qsort(list, n, sizeof(*list), by_name);
+	return list;
+}
+
+void kp_tpath_free_list(char **list)
+{
+	char **p;
+
+	for (p = list; p && *p; p++)
+		free(*p);
+	free(list);
+}
+
+char *kp_tpath_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t size = 0, n;
+
+	if (!f)
+		return NULL;
+	*len = 0;
+	do {
+		if (*len + 1 >= size)
+			buf = kp_diag_xrealloc(buf, size = size * 2 + 4096);
+		n = fread(buf + *len, 1, size - *len - 1, f);
+		*len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[*len] = '\0';
+	}
+	fclose(f);
+	return buf;
 }

@@ -7,6 +7,7 @@
 #define KP_TPATH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * One directory of the path.  Library tapsets are lib/NAME.kp, tools are
@@ -41,5 +42,16 @@ char *kp_tpath_find_tool(const struct kp_tpath *p, const char *name);
 
 /* Whether `name` can name a tool: letters, digits, '_', '-', '.'. */
 bool kp_tpath_is_tool_name(const char *name);
+
+/*
+ * The NAME.kp files of `dir`, sorted by name: a malloc()ed NULL-ended
+ * array of malloc()ed full paths (free with kp_tpath_free_list()), or
+ * NULL when the directory cannot be read or has none.
+ */
+char **kp_tpath_list(const char *dir);
+void kp_tpath_free_list(char **list);
+
+/* A whole file, NUL-terminated, malloc()ed; NULL if it cannot be read. */
+char *kp_tpath_read(const char *path, size_t *len);
 
 #endif /* KP_TPATH_H */

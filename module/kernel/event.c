@@ -39,6 +39,22 @@ static const struct kp_event_ops kp_timer_ops = {
 	kp_timer_attach, kp_timer_enable, kp_timer_disable, kp_timer_detach,
 };
 
+static const struct kp_event_ops kp_uprobe_ops = {
+	kp_uprobe_attach, kp_uprobe_enable, kp_uprobe_disable,
+	kp_uprobe_detach,
+};
+
+static bool kp_event_is_uprobe(const struct ktap_event *d)
+{
+	return d->type == KTAP_EVENT_UPROBE || d->type == KTAP_EVENT_URETPROBE;
+}
+
+static bool kp_event_is_probe(const struct ktap_event *d)
+{
+	return d->type == KTAP_EVENT_KPROBE || d->type == KTAP_EVENT_KRETPROBE ||
+	       kp_event_is_uprobe(d);
+}
+
 static const struct kp_event_ops *kp_event_ops(const struct kp_event *ev)
 {
 	switch (ev->d.type) {
@@ -47,6 +63,9 @@ static const struct kp_event_ops *kp_event_ops(const struct kp_event *ev)
 	case KTAP_EVENT_KPROBE:
 	case KTAP_EVENT_KRETPROBE:
 		return &kp_kprobe_ops;
+	case KTAP_EVENT_UPROBE:
+	case KTAP_EVENT_URETPROBE:
+		return &kp_uprobe_ops;
 	default:
 		return &kp_timer_ops;
 	}
@@ -80,9 +99,10 @@ static int kp_event_check_fields(struct kp_event *ev, char *err,
 		}
 	}
 	for (i = 0; i < KTAP_FIELD_SLOTS; i++) {
-		if (d->slots[i] > d->nfields) {
+		if (d->slots[i] > (d->nargs ? d->nargs : d->nfields)) {
 			snprintf(err, errlen, "event '%s': $name slot %u names field %u of %u",
-				 d->name, i, d->slots[i], d->nfields);
+				 d->name, i, d->slots[i],
+				 d->nargs ? d->nargs : d->nfields);
 			return -EINVAL;
 		}
 	}
@@ -99,6 +119,39 @@ static int kp_event_check_fields(struct kp_event *ev, char *err,
 	return 0;
 }
 
+/* The argument locations of a probe: known kinds, registers, sizes. */
+static int kp_event_check_args(struct kp_event *ev, char *err, size_t errlen)
+{
+	const struct ktap_event *d = &ev->d;
+	u32 i;
+
+	/* args is NULL when kp_event_copy() stopped at another bad count */
+	if (d->nargs > KTAP_EVENT_ARGS_MAX || d->nnum > d->nargs || d->pad2 ||
+	    (d->nargs && (!kp_event_is_probe(d) || !ev->args))) {
+		snprintf(err, errlen, "event '%s': %u argument locations (at most %u, only for probes), %u numbered",
+			 d->name, d->nargs, KTAP_EVENT_ARGS_MAX, d->nnum);
+		return -EINVAL;
+	}
+	for (i = 0; i < d->nargs; i++) {
+		const struct ktap_event_arg *a = &ev->args[i];
+		bool reg_ok = a->base <= KTAP_REG_MAX || a->base == KTAP_REG_NONE;
+		bool idx_ok = a->index <= KTAP_REG_MAX || a->index == KTAP_REG_NONE;
+
+		if (a->kind > KTAP_ARG_MEM || a->is_signed > 1 ||
+		    a->pad[0] || a->pad[1] || !reg_ok || !idx_ok ||
+		    (a->size != 1 && a->size != 2 && a->size != 4 &&
+		     a->size != 8) ||
+		    (a->kind == KTAP_ARG_REG && a->base == KTAP_REG_NONE) ||
+		    (a->index != KTAP_REG_NONE && a->scale != 1 &&
+		     a->scale != 2 && a->scale != 4 && a->scale != 8)) {
+			snprintf(err, errlen, "event '%s': argument location %u is malformed",
+				 d->name, i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int kp_event_check(struct kp_event *ev, u32 nprotos, char *err,
 			  size_t errlen)
 {
@@ -110,7 +163,7 @@ static int kp_event_check(struct kp_event *ev, u32 nprotos, char *err,
 			 (u32)(ev - ev->set->ev));
 		return -EINVAL;
 	}
-	if (d->type < KTAP_EVENT_TRACEPOINT || d->type > KTAP_EVENT_PROFILE ||
+	if (d->type < KTAP_EVENT_TRACEPOINT || d->type > KTAP_EVENT_URETPROBE ||
 	    d->proto == 0 || d->proto >= nprotos ||
 	    (d->flags & ~KTAP_EVENT_F_OPTIONAL)) {
 		snprintf(err, errlen, "event '%s': bad type %u, body %u (1..%u) or flags 0x%x",
@@ -128,17 +181,59 @@ static int kp_event_check(struct kp_event *ev, u32 nprotos, char *err,
 			 d->name);
 		return -EINVAL;
 	}
-	return kp_event_check_fields(ev, err, errlen);
+	if (kp_event_is_uprobe(d) != !!ev->path ||
+	    (d->ref_ctr_offset && !kp_event_is_uprobe(d))) {
+		snprintf(err, errlen, "event '%s': a path and a semaphore belong to uprobes, and every uprobe needs a path",
+			 d->name);
+		return -EINVAL;
+	}
+	return kp_event_check_args(ev, err, errlen) ?:
+	       kp_event_check_fields(ev, err, errlen);
 }
 
-/* Copy descriptor i and what it points to from user space. */
-static int kp_event_copy(struct kp_event *ev, const struct ktap_event __user *u,
-			 char *err, size_t errlen)
+/* The descriptor size of ABI 1.8, before ktap_load had event_size. */
+#define KP_EVENT_SIZE_1_8	offsetof(struct ktap_event, path)
+
+/* Copy descriptor i (esize bytes) and what it points to from user space. */
+static int kp_event_copy(struct kp_event *ev, const void __user *u,
+			 u32 esize, char *err, size_t errlen)
 {
-	if (copy_from_user(&ev->d, u, sizeof(ev->d)))
+	int ret = copy_struct_from_user(&ev->d, sizeof(ev->d), u, esize);
+
+	if (ret == -E2BIG) {
+		snprintf(err, errlen, "event descriptor %u uses fields this module (ABI %u.%u) does not know",
+			 (u32)(ev - ev->set->ev), KTAP_ABI_MAJOR,
+			 KTAP_ABI_MINOR);
+		return ret;
+	}
+	if (ret)
 		goto fault;
-	if (ev->d.nfields > KTAP_FIELDS_MAX || ev->d.fmt_len > KTAP_ARGSTR_MAX)
+	if (ev->d.nfields > KTAP_FIELDS_MAX || ev->d.fmt_len > KTAP_ARGSTR_MAX ||
+	    ev->d.nargs > KTAP_EVENT_ARGS_MAX)
 		return 0;	/* kp_event_check() says what is wrong */
+	if (ev->d.nargs) {
+		ev->args = memdup_user(u64_to_user_ptr(ev->d.args),
+				       sizeof(*ev->args) * ev->d.nargs);
+		if (IS_ERR(ev->args)) {
+			ev->args = NULL;
+			goto fault;
+		}
+	}
+	if (ev->d.path) {
+		ev->path = strndup_user(u64_to_user_ptr(ev->d.path),
+					KTAP_PATH_MAX);
+		if (IS_ERR(ev->path)) {
+			ret = PTR_ERR(ev->path);
+			ev->path = NULL;
+			if (ret == -EINVAL) {
+				snprintf(err, errlen, "event '%.*s': the path is longer than %u bytes",
+					 (int)sizeof(ev->d.name), ev->d.name,
+					 KTAP_PATH_MAX);
+				return ret;
+			}
+			goto fault;
+		}
+	}
 	if (ev->d.nfields) {
 		ev->fields = memdup_user(u64_to_user_ptr(ev->d.fields),
 					 sizeof(*ev->fields) * ev->d.nfields);
@@ -165,12 +260,18 @@ fault:
 int kp_events_load(struct kp_events *set, const struct ktap_load *req,
 		   u32 nprotos, char *err, size_t errlen)
 {
-	const struct ktap_event __user *u = u64_to_user_ptr(req->events);
-	u32 i, attached;
+	const char __user *u = u64_to_user_ptr(req->events);
+	u32 i, attached, esize = req->event_size ?: KP_EVENT_SIZE_1_8;
 	int ret;
 
 	set->cpu = req->cpu;
 	set->tgid = req->pid;
+	set->owner = current->tgid;
+	if (esize < KP_EVENT_SIZE_1_8 || esize > PAGE_SIZE || req->pad) {
+		snprintf(err, errlen, "event descriptors of %u bytes (at least %zu), pad %u",
+			 esize, KP_EVENT_SIZE_1_8, req->pad);
+		return -EINVAL;
+	}
 	atomic_set(&set->state, KP_EVENTS_IDLE);
 	if (req->nevents > KTAP_EVENTS_MAX || req->pid < 0 || req->cpu < -1 ||
 	    (req->cpu >= 0 && (req->cpu >= nr_cpu_ids || !cpu_online(req->cpu)))) {
@@ -187,7 +288,8 @@ int kp_events_load(struct kp_events *set, const struct ktap_load *req,
 	for (i = 0; i < set->n; i++)
 		set->ev[i].set = set;
 	for (i = 0; i < set->n; i++) {
-		ret = kp_event_copy(&set->ev[i], u + i, err, errlen);
+		ret = kp_event_copy(&set->ev[i], u + (size_t)i * esize, esize,
+				    err, errlen);
 		if (!ret)
 			ret = kp_event_check(&set->ev[i], nprotos, err, errlen);
 		if (ret)
@@ -242,16 +344,28 @@ void kp_events_quiesce(struct kp_events *set)
 
 void kp_events_free(struct kp_events *set)
 {
+	bool uprobes = false;
 	u32 i;
 
 	kp_events_quiesce(set);
 	for (i = 0; i < set->n; i++) {
 		struct kp_event *ev = &set->ev[i];
 
-		if (ev->attached)
+		if (ev->attached) {
 			kp_event_ops(ev)->detach(ev);
+			uprobes |= kp_event_is_uprobe(&ev->d);
+		}
+		cond_resched();
+	}
+	if (uprobes)
+		kp_uprobe_release(set->ev, set->n);
+	for (i = 0; i < set->n; i++) {
+		struct kp_event *ev = &set->ev[i];
+
 		kfree(ev->fields);
 		kfree(ev->fmt);
+		kfree(ev->args);
+		kfree(ev->path);
 	}
 	kvfree(set->ev);
 	set->ev = NULL;
@@ -338,16 +452,39 @@ static void kp_event_argstr(struct kp_exec *x, const struct kp_evctx *c,
 		*out = kp_strv(s);
 }
 
-/* argN of a kprobe: the address, then arguments by calling convention. */
+static bool kp_event_is_return(const struct ktap_event *d)
+{
+	return d->type == KTAP_EVENT_KRETPROBE || d->type == KTAP_EVENT_URETPROBE;
+}
+
+static void kp_event_loc(const struct kp_evctx *c, u32 i, struct kp_value *out)
+{
+	u64 v;
+
+	if (i < c->ev->d.nargs && kp_event_loc_read(&c->ev->args[i], c, &v))
+		*out = kp_num((s64)v);
+}
+
+/*
+ * argN of a probe: the address, then the argument locations user space
+ * sent (an SDT marker's), else the arguments by calling convention.
+ */
 static void kp_event_probe_arg(const struct kp_evctx *c, u32 n,
 			       struct kp_value *out)
 {
+	const struct ktap_event *d = &c->ev->d;
+	u64 v;
+
 	if (!c->regs)
 		return;
 	if (n == 0)
 		*out = kp_num((s64)c->ip);
-	else if (c->ev->d.type == KTAP_EVENT_KRETPROBE)
+	else if (d->nnum)
+		kp_event_loc(c, n <= d->nnum ? n - 1 : d->nargs, out);
+	else if (kp_event_is_return(d))
 		*out = n == 1 ? kp_num((s64)regs_return_value(c->regs)) : *out;
+	else if (kp_event_is_uprobe(d))
+		*out = kp_event_user_arg(c, n, &v) ? kp_num((s64)v) : *out;
 	else
 		*out = kp_num((s64)regs_get_kernel_argument(c->regs, n - 1));
 }
@@ -415,11 +552,15 @@ void kp_event_get(struct kp_exec *x, u32 item, u32 index,
 		kp_event_arg(x, c, index, out);
 		break;
 	case KTAP_EVCTX_FIELD:
-		if (index < KTAP_FIELD_SLOTS && c->ev->d.slots[index] && c->raw)
+		if (index >= KTAP_FIELD_SLOTS || !c->ev->d.slots[index])
+			break;
+		if (c->ev->d.nargs)
+			kp_event_loc(c, c->ev->d.slots[index] - 1, out);
+		else if (c->raw)
 			kp_event_field(x, c, c->ev->d.slots[index] - 1, out);
 		break;
 	case KTAP_EVCTX_RETVAL:
-		if (c->ev->d.type == KTAP_EVENT_KRETPROBE && c->regs)
+		if (kp_event_is_return(&c->ev->d) && c->regs)
 			*out = kp_num((s64)regs_return_value(c->regs));
 		break;
 	}

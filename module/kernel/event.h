@@ -10,8 +10,10 @@
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
 #include <linux/kprobes.h>
+#include <linux/path.h>
 #include <linux/perf_event.h>
 #include "../uapi/ktap.h"
+#include "compat_uprobe.h"
 
 struct kp_vm;
 struct kp_exec;
@@ -29,6 +31,8 @@ struct kp_event {
 	struct ktap_event d;		/* as LOAD gave it, checked */
 	struct ktap_event_field *fields;	/* d.nfields of them */
 	char *fmt;			/* argstr's format, d.fmt_len bytes */
+	struct ktap_event_arg *args;	/* d.nargs of them */
+	char *path;			/* uprobes: the ELF file */
 	struct kp_events *set;
 	bool attached;			/* registered or created */
 	union {
@@ -42,6 +46,11 @@ struct kp_event {
 			struct kp_timer *timers;
 			u32 ntimers;
 		};
+		struct {		/* uprobes: the file is held while attached */
+			struct uprobe_consumer uc;
+			struct kp_uprobe_handle handle;
+			struct path path;
+		} uprobe;
 	};
 };
 
@@ -50,8 +59,8 @@ struct kp_evctx {
 	const struct kp_event *ev;
 	const void *raw;		/* tracepoint record */
 	u32 raw_size;
-	struct pt_regs *regs;		/* kprobes; the interrupted code */
-	unsigned long ip;		/* kprobes: the probed address */
+	struct pt_regs *regs;		/* probes: the interrupted code */
+	unsigned long ip;		/* probes: the probed address */
 };
 
 enum kp_events_state {
@@ -69,6 +78,7 @@ struct kp_events {
 	u32 n;
 	int cpu;			/* -C, or -1 */
 	pid_t tgid;			/* -p / -- cmd, or 0 */
+	pid_t owner;			/* the process that loaded the set */
 	atomic_t state;			/* enum kp_events_state */
 	atomic64_t dropped;		/* hits not run (the VM counts its own) */
 	void (*fire)(struct kp_events *set, const struct kp_evctx *ctx);
@@ -102,6 +112,23 @@ int kp_kprobe_attach(struct kp_event *ev, char *err, size_t errlen);
 void kp_kprobe_enable(struct kp_event *ev);
 void kp_kprobe_disable(struct kp_event *ev);
 void kp_kprobe_detach(struct kp_event *ev);
+
+int kp_uprobe_attach(struct kp_event *ev, char *err, size_t errlen);
+void kp_uprobe_enable(struct kp_event *ev);
+void kp_uprobe_disable(struct kp_event *ev);
+void kp_uprobe_detach(struct kp_event *ev);
+/* Once all are detached: wait for their handlers, then release ev[0..n). */
+void kp_uprobe_release(struct kp_event *ev, u32 n);
+
+/*
+ * An argument location (struct ktap_event_arg) at a hit: false when it
+ * cannot be read (no such register here, unreadable memory).  Memory is
+ * user memory for uprobes, kernel memory for kprobes.
+ */
+bool kp_event_loc_read(const struct ktap_event_arg *a,
+		       const struct kp_evctx *c, u64 *val);
+/* argN (N >= 1) of a uprobe hit by the calling convention. */
+bool kp_event_user_arg(const struct kp_evctx *c, u32 n, u64 *val);
 
 int kp_timer_attach(struct kp_event *ev, char *err, size_t errlen);
 void kp_timer_enable(struct kp_event *ev);

@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		8
+#define KTAP_ABI_MINOR		9
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -81,6 +81,13 @@ struct ktap_load {
 	__s32 cpu;		/* -C: only this CPU; -1 every CPU */
 	__s32 pid;		/* -p / -- cmd: only this process; 0 all */
 	__u32 end_proto;	/* trace_end body, 0 when the script has none */
+	/*
+	 * ABI 1.9: sizeof(struct ktap_event) as the tool knows it; 0 means
+	 * the ABI 1.8 layout (up to fmt_args).  The module reads each
+	 * descriptor with that stride and zero-fills what it lacks.
+	 */
+	__u32 event_size;
+	__u32 pad;		/* must be 0 */
 };
 
 /* KTAP_IOC_START: run the top-level code; output arrives through read(). */
@@ -155,6 +162,13 @@ enum ktap_event_type {
 	KTAP_EVENT_KRETPROBE = 3,	/* name: symbol */
 	KTAP_EVENT_TICK = 4,		/* config: period in ns, one CPU */
 	KTAP_EVENT_PROFILE = 5,		/* config: period in ns, every CPU */
+	/*
+	 * ABI 1.9: path: the ELF file; config: file offset of the probed
+	 * instruction; ref_ctr_offset: file offset of an SDT semaphore the
+	 * kernel increments while the probe is attached, or 0.
+	 */
+	KTAP_EVENT_UPROBE = 6,
+	KTAP_EVENT_URETPROBE = 7,
 };
 
 #define KTAP_EVENTS_MAX		4096	/* descriptors of one session */
@@ -165,6 +179,8 @@ enum ktap_event_type {
 #define KTAP_ARGSTR_ARGS	16	/* fields argstr's format may use */
 #define KTAP_ARGSTR_MAX		1024	/* bytes of argstr's format */
 #define KTAP_TIMER_MIN_NS	100000	/* tick/profile: at most 10 kHz */
+#define KTAP_PATH_MAX		4096	/* bytes of a uprobe's path, NUL included */
+#define KTAP_EVENT_ARGS_MAX	32	/* args[] of one event */
 
 /* How a field's bytes become a value. */
 enum ktap_field_kind {
@@ -209,6 +225,49 @@ struct ktap_event {
 	__u32 fmt_len;
 	__u32 fmt_nargs;
 	__u8 fmt_args[KTAP_ARGSTR_ARGS];
+	/* ABI 1.9 (see struct ktap_load's event_size) */
+	__u64 path;		/* uprobes: user pointer to a NUL-terminated path */
+	__u64 ref_ctr_offset;	/* uprobes: see KTAP_EVENT_UPROBE */
+	/*
+	 * Argument locations evaluated on each hit, for probes (not
+	 * tracepoints): args[0..nnum) are arg1..argN (an SDT marker's
+	 * arguments); without them argN follows the calling convention.
+	 * A $name slot s of such an event (slots[] is then an index into
+	 * args[] + 1, not into fields[]) reads args[s - 1].
+	 */
+	__u64 args;		/* user pointer to struct ktap_event_arg[nargs] */
+	__u16 nargs;
+	__u16 nnum;
+	__u32 pad2;		/* must be 0 */
+};
+
+/*
+ * ABI 1.9: where a probe's argument lives at the probed instruction.
+ * Registers are numbered as DWARF numbers them on the architecture
+ * (x86_64: 0 rax, 1 rdx, 2 rcx, 3 rbx, 4 rsi, 5 rdi, 6 rbp, 7 rsp,
+ * 8..15 r8..r15, 16 the probed address), so a DW_OP_regN or bregN maps
+ * one to one.  The value read is `size` bytes, sign-extended when
+ * is_signed, zero-extended otherwise.
+ */
+enum ktap_arg_kind {
+	KTAP_ARG_NONE = 0,	/* unavailable: reads give nil */
+	KTAP_ARG_CONST = 1,	/* the value is disp */
+	KTAP_ARG_REG = 2,	/* register base */
+	KTAP_ARG_MEM = 3,	/* memory at base + index * scale + disp */
+};
+
+#define KTAP_REG_NONE		0xff	/* no base or index register */
+#define KTAP_REG_MAX		16	/* highest register number */
+
+struct ktap_event_arg {
+	__s64 disp;
+	__u8 kind;		/* enum ktap_arg_kind */
+	__u8 size;		/* 1, 2, 4 or 8 */
+	__u8 is_signed;		/* 0 or 1 */
+	__u8 base;		/* register or KTAP_REG_NONE */
+	__u8 index;		/* register or KTAP_REG_NONE */
+	__u8 scale;		/* 1, 2, 4 or 8 (when index is set) */
+	__u8 pad[2];		/* must be 0 */
 };
 
 /*
@@ -225,7 +284,7 @@ enum ktap_evctx {
 	KTAP_EVCTX_EXECNAME,	/* current->comm */
 	KTAP_EVCTX_ARG,		/* argC, see man/ktap.7 */
 	KTAP_EVCTX_FIELD,	/* $name of slot C */
-	KTAP_EVCTX_RETVAL,	/* return value in a kretprobe */
+	KTAP_EVCTX_RETVAL,	/* return value in a kretprobe or uretprobe */
 	KTAP_EVCTX__COUNT
 };
 

@@ -121,11 +121,13 @@ static int load_event(const void *chunk, size_t len, struct ktap_event *ev,
 	struct ktap_load req = {
 		.size = sizeof(req), .chunk = (unsigned long)chunk,
 		.chunk_len = len, .events = (unsigned long)ev, .nevents = 1,
-		.cpu = -1,
+		.cpu = -1, .event_size = sizeof(*ev),
 	};
 	int fd = open_session(), ret;
 
 	if (extra) {
+		if (extra->event_size)
+			req.event_size = extra->event_size;
 		req.nevents = extra->nevents;
 		req.cpu = extra->cpu;
 		req.pid = extra->pid;
@@ -246,6 +248,90 @@ static void abuse_events(const void *chunk, size_t len)
 	      "descriptors at a bad address: EFAULT");
 }
 
+/* Malformed uprobe descriptors and argument locations (ABI 1.9). */
+static void abuse_uprobes(const void *chunk, size_t len)
+{
+	struct ktap_event_arg a = { .kind = KTAP_ARG_REG, .size = 8,
+				    .base = 5, .index = KTAP_REG_NONE };
+	struct ktap_load x = { .nevents = 1, .cpu = -1 };
+	struct {
+		struct ktap_event ev;
+		__u64 more;
+	} big;
+	struct ktap_event ev;
+	char err[512];
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = KTAP_EVENT_UPROBE;
+	ev.proto = 1;
+	strcpy(ev.name, "u");
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "needs a path"), "a uprobe without a path: EINVAL");
+	ev.path = 16;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EFAULT,
+	      "a uprobe path at a bad address: EFAULT");
+	ev.path = (unsigned long)"/no/such/file";
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -ENOENT &&
+	      strstr(err, "no such file"), "a uprobe on a missing file: ENOENT");
+	ev.path = (unsigned long)"/";
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "not a regular file"), "a uprobe on a directory: EINVAL");
+	ev = tick(1000000);
+	ev.path = (unsigned long)"/bin/true";
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "belong to uprobes"), "a timer with a path: EINVAL");
+	ev = tick(1000000);
+	ev.nargs = 1;
+	ev.args = (unsigned long)&a;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "only for probes"), "a timer with arguments: EINVAL");
+	memset(&ev, 0, sizeof(ev));
+	ev.type = KTAP_EVENT_KPROBE;
+	ev.proto = 1;
+	strcpy(ev.name, "no_such_function_in_any_kernel");
+	ev.nargs = 1;
+	ev.args = (unsigned long)&a;
+	ev.nnum = 2;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL,
+	      "more numbered arguments than locations: EINVAL");
+	ev.nnum = 1;
+	a.base = 17;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "malformed"), "register 17: EINVAL");
+	a.base = 5;
+	a.kind = 9;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL,
+	      "an argument of unknown kind: EINVAL");
+	a.kind = KTAP_ARG_MEM;
+	a.index = 3;
+	a.scale = 3;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL,
+	      "an index scaled by 3: EINVAL");
+	a.scale = 4;
+	ev.args = 16;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EFAULT,
+	      "arguments at a bad address: EFAULT");
+	ev.nargs = KTAP_EVENT_ARGS_MAX + 1;
+	check(load_event(chunk, len, &ev, NULL, err, sizeof(err)) == -EINVAL,
+	      "too many argument locations: EINVAL");
+	ev = tick(1000000);
+	x.event_size = 100;
+	check(load_event(chunk, len, &ev, &x, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "descriptors of 100 bytes"),
+	      "descriptors smaller than ABI 1.8's: EINVAL");
+	memset(&big, 0, sizeof(big));
+	big.ev = tick(1000000);
+	big.more = 1;
+	x.event_size = sizeof(big);
+	x.events = (unsigned long)&big;
+	check(load_event(chunk, len, &big.ev, &x, err, sizeof(err)) == -E2BIG &&
+	      strstr(err, "does not know"),
+	      "descriptor fields of a newer ABI: E2BIG");
+	big.more = 0;
+	check(load_event(chunk, len, &big.ev, &x, err, sizeof(err)) == 0,
+	      "a larger descriptor with zero tail loads");
+}
+
 /* A live session: START says so, STOP ends it, read() then sees the end. */
 static void abuse_live(const void *chunk, size_t len)
 {
@@ -287,6 +373,7 @@ int main(int argc, char **argv)
 	abuse_load(chunk, len);
 	abuse_read(chunk, len);
 	abuse_events(chunk, len);
+	abuse_uprobes(chunk, len);
 	abuse_live(chunk, len);
 	printf("%d failures\n", failures);
 	return failures != 0;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "output.h"
+#include "module.h"
 #include "session.h"
 #include "vm/vm.h"
 
@@ -74,6 +75,7 @@ int kp_session_run(const void *chunk, size_t len,
 		return KP_EXIT_SYSTEM;
 	}
 	kp_printer_init(&printer, opts->out, opts->timestamps);
+	printer.lines = opts->lines;
 	ret = kp_vm_load(chunk, len, &lim, &host, &vm, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "ktap: the module refused the script: %s\n", err);

@@ -17,6 +17,8 @@
 #include "compile.h"
 #include "parse.h"
 #include "resolve.h"
+#include "suggest.h"
+#include "tapset.h"
 #include "tap.h"
 
 static const struct {
@@ -747,45 +749,115 @@ static void test_arity_words(void)
 	is_int(kp_res_builtin_id("nosuch"), -1, "no builtin nosuch");
 }
 
-/* A tapset hook that knows one variable, to show where it plugs in. */
-static bool fake_tapset(void *ctx, const char *name, bool is_call,
-			struct kp_ast_sym *sym)
-{
-	int *asked = ctx;
+/*
+ * A tapset hook that knows one function, to show where it plugs in: it
+ * hands out the statement defining it, parsed from its own text.
+ */
+struct fake_lib {
+	int asked;
+	struct kp_diag *diag;
+	struct kp_ast_arena *arena;
+};
 
-	(*asked)++;
-	if (is_call || strcmp(name, "answer"))
+static bool fake_tapset(void *ctx, const char *name, struct kp_ast_node **stmts)
+{
+	static const char def[] = "function answer() { return 42 }";
+	struct fake_lib *lib = ctx;
+
+	lib->asked++;
+	if (strcmp(name, "answer"))
 		return false;
-	sym->kind = KP_SYM_GLOBAL;
-	sym->index = 0;
+	*stmts = kp_parse_chunk(def, strlen(def), lib->diag,
+				lib->arena)->u.block.stmts;
 	return true;
+}
+
+static void fake_names(void *ctx, struct kp_suggest *s)
+{
+	(void)ctx;
+	kp_suggest_add(s, "answer");
 }
 
 static void test_tapset_hook(void)
 {
-	const char *src = "x = answer; nosuch(1)";
+	const char *src = "x = answer(); nosuch(1); answr()";
 	struct kp_ast_arena arena;
 	struct kp_res_result res;
-	struct kp_res_hooks hooks;
+	struct kp_res_hooks hooks = { fake_tapset, fake_names, NULL };
 	struct kp_ast_node *tree;
 	struct kp_diag d;
+	struct fake_lib lib = { 0, &d, &arena };
 	char *errors = NULL;
 	size_t len = 0;
 	FILE *err = open_memstream(&errors, &len);
-	int asked = 0, rc;
+	int rc;
 
-	hooks.tapset_lookup = fake_tapset;
-	hooks.ctx = &asked;
+	hooks.ctx = &lib;
 	kp_diag_init(&d, err, "t.kp", src, strlen(src));
+	d.max_errors = 5;
 	kp_ast_arena_init(&arena);
 	tree = kp_parse_chunk(src, strlen(src), &d, &arena);
 	rc = kp_res_resolve(tree, &d, &arena, &hooks, &res);
 	fclose(err);
-	ok(rc == -1 && asked == 2, "tapset hook asked about both unknown names");
+	ok(rc == -1 && lib.asked == 3, "tapset hook asked about the unknown names");
 	ok(strstr(errors, "undefined function 'nosuch'") &&
-	   !strstr(errors, "'answer'"), "... and its answer is taken");
+	   !strstr(errors, "undefined function 'answer'"),
+	   "... and its answer is taken");
+	ok(strstr(errors, "undefined function 'answr' (did you mean 'answer'?)") != NULL,
+	   "did you mean offers the library's names");
+	ok(tree->u.block.stmts->kind == KP_AST_ASSIGN &&
+	   tree->u.block.stmts->u.assign.values->kind == KP_AST_FUNCTION,
+	   "the library's definition runs before the script");
+	ok(res.nglobals == 2 && !strcmp(res.globals[1], "answer"),
+	   "the library function is a global");
 	free(errors);
 	kp_ast_arena_free(&arena);
+}
+
+/* The version guard of probe aliases: releases compared field by field. */
+static void test_kernel_release(void)
+{
+	setenv("KTAP_KERNEL_RELEASE", "6.1.0-56-amd64", 1);
+	ok(kp_tapset_kernel_is(KP_BIN_LT, "6.12") &&
+	   kp_tapset_kernel_is(KP_BIN_GE, "6.1") &&
+	   kp_tapset_kernel_is(KP_BIN_EQ, "6.1") &&
+	   !kp_tapset_kernel_is(KP_BIN_GT, "6.1.0") &&
+	   kp_tapset_kernel_is(KP_BIN_GT, "5.19"),
+	   "6.1.0-56-amd64: below 6.12, at least 6.1, equal to 6.1, above 5.19");
+	setenv("KTAP_KERNEL_RELEASE", "6.12.117+deb12-amd64", 1);
+	ok(kp_tapset_kernel_is(KP_BIN_GT, "6.2") &&
+	   kp_tapset_kernel_is(KP_BIN_NE, "6.12.116") &&
+	   kp_tapset_kernel_is(KP_BIN_LE, "6.12.117") &&
+	   !kp_tapset_kernel_is(KP_BIN_LT, "6.12"),
+	   "6.12.117+deb12: numbers, not strings (6.12 > 6.2)");
+	unsetenv("KTAP_KERNEL_RELEASE");
+}
+
+static void test_suggest(void)
+{
+	struct kp_suggest s;
+	char buf[128];
+
+	kp_suggest_init(&s, "pirnt");
+	kp_suggest_add(&s, "print");
+	kp_suggest_add(&s, "printf");
+	kp_suggest_add(&s, "pid");
+	kp_suggest_add(&s, "zzzzz");
+	is_str(kp_suggest_format(&s, buf, sizeof(buf)),
+	       " (did you mean 'print'?)",
+	       "suggest: a transposition is one edit; two are too many for five letters");
+	kp_suggest_init(&s, "ab");
+	kp_suggest_add(&s, "xy");
+	is_str(kp_suggest_format(&s, buf, sizeof(buf)), "",
+	       "suggest: nothing near enough, nothing said");
+	kp_suggest_init(&s, "count_x");
+	kp_suggest_add(&s, "count_a");
+	kp_suggest_add(&s, "count_b");
+	kp_suggest_add(&s, "count_c");
+	kp_suggest_add(&s, "count");
+	is_str(kp_suggest_format(&s, buf, sizeof(buf)),
+	       " (did you mean 'count_a', 'count_b' or 'count_c'?)",
+	       "suggest: at most three");
 }
 
 /* A script of `n` copies of `stmt` between `head` and `tail`. */
@@ -1191,6 +1263,8 @@ int main(void)
 	test_name_errors();
 	test_arity_words();
 	test_tapset_hook();
+	test_suggest();
+	test_kernel_release();
 	test_limits();
 	test_random_pipeline();
 	test_random_valid_scripts();

@@ -20,7 +20,8 @@ struct parsed {
 	size_t errors_len;
 };
 
-static void parse_source(const char *src, size_t len, struct parsed *out)
+static void parse_source(const char *src, size_t len, struct parsed *out,
+			 bool tapset)
 {
 	struct kp_ast_arena arena;
 	struct kp_ast_node *tree;
@@ -31,7 +32,8 @@ static void parse_source(const char *src, size_t len, struct parsed *out)
 	err = open_memstream(&out->errors, &out->errors_len);
 	kp_diag_init(&d, err, "t.kp", src, len);
 	kp_ast_arena_init(&arena);
-	tree = kp_parse_chunk(src, len, &d, &arena);
+	tree = tapset ? kp_parse_tapset(src, len, &d, &arena) :
+			kp_parse_chunk(src, len, &d, &arena);
 	if (tree)
 		out->dump = kp_ast_dump(tree);
 	kp_ast_arena_free(&arena);
@@ -44,16 +46,27 @@ static void parsed_free(struct parsed *p)
 	free(p->errors);
 }
 
-/* The dump of a whole script, or its errors; a static buffer. */
-static const char *tree(const char *src)
+/* The dump of a whole file, or its errors; a static buffer. */
+static const char *parse_dump(const char *src, bool tapset)
 {
 	static char buf[2048];
 	struct parsed p;
 
-	parse_source(src, strlen(src), &p);
+	parse_source(src, strlen(src), &p, tapset);
 	snprintf(buf, sizeof(buf), "%s", p.dump ? p.dump : p.errors);
 	parsed_free(&p);
 	return buf;
+}
+
+static const char *tree(const char *src)
+{
+	return parse_dump(src, false);
+}
+
+/* A library tapset, where "alias" defines probe aliases. */
+static const char *tapset_tree(const char *src)
+{
+	return parse_dump(src, true);
 }
 
 /* The dump of expression `e`, parsed as the value in "x = e". */
@@ -81,7 +94,7 @@ static const char *error(const char *src)
 	struct parsed p;
 	char *nl;
 
-	parse_source(src, strlen(src), &p);
+	parse_source(src, strlen(src), &p, false);
 	snprintf(buf, sizeof(buf), "%s", p.errors ? p.errors : "");
 	nl = strchr(buf, '\n');
 	if (nl)
@@ -96,7 +109,7 @@ static const char *report(const char *src)
 	static char buf[1024];
 	struct parsed p;
 
-	parse_source(src, strlen(src), &p);
+	parse_source(src, strlen(src), &p, false);
 	snprintf(buf, sizeof(buf), "%s", p.errors ? p.errors : "");
 	parsed_free(&p);
 	return buf;
@@ -350,6 +363,29 @@ static void test_errors(void)
 }
 
 /* Tracing blocks: the spec is raw, a filter becomes the body's first if. */
+static void test_aliases(void)
+{
+	is_str(tapset_tree("alias a.b = x:y, p:q if kernel >= \"6.1\" { var v = $f }"),
+	       "(block (probe 4 a.b 0 [x:y p:q] kernel >= 6.1 (block (var (v) ($f)))))",
+	       "alias: events, a version guard, a prologue");
+	is_str(tapset_tree("alias n =x:y,z:w {}\nalias n = probe:f { return }"),
+	       "(block (probe 4 n 0 [x:y z:w] (block)) (probe 4 n 0 [probe:f] (block (return))))",
+	       "alias: commas without blanks; two definitions of one name");
+	is_str(tapset_tree("alias n x:y {}"),
+	       "t.kp:1:9: error: '=' expected near the alias's events\n"
+	       "alias n x:y {}\n        ^\n",
+	       "alias: '=' is required");
+	is_str(tapset_tree("alias n = x:y if kernel ~ \"6\" {}"),
+	       "t.kp:1:25: error: a comparison expected near '~'\n"
+	       "alias n = x:y if kernel ~ \"6\" {}\n                        ^\n",
+	       "alias: the guard compares");
+	is_str(tree("alias = 1"), "(block (= (alias) (1)))",
+	       "alias is an ordinary name in a script");
+	is_str(tree("trace syscall.open /path == \"x\"/ { }"),
+	       "(block (probe 0 syscall.open 0 (block (if (! (== path \"x\")) (block (return))))))",
+	       "the filter of a probe alias reads names, not fields");
+}
+
 static void test_probes(void)
 {
 	is_str(tree("trace syscalls:sys_enter_* { print(1) }"),
@@ -366,9 +402,15 @@ static void test_probes(void)
 	is_str(tree("tick-1s { }\nprofile-10ms { }\ntick-250us { }"),
 	       "(block (probe 2 -1s 1000000000 (block)) (probe 3 -10ms 10000000 (block)) (probe 2 -250us 250000 (block)))",
 	       "timers and their periods");
+	is_str(tree("profile-99hz { }\ntick-1hz { }"),
+	       "(block (probe 3 -99hz 10101010 (block)) (probe 2 -1hz 1000000000 (block)))",
+	       "a rate in hz is a period of 1 s / N");
+	is_str(error("profile-0hz { }"),
+	       "t.kp:1:8: error: malformed event '-0hz': expected -N followed by one of ns, us, usec, ms, msec, s, sec, hz",
+	       "0hz has no period");
 	is_str(expr("$filename"), "$filename", "$name");
 	is_str(error("tick-1h { }"),
-	       "t.kp:1:5: error: malformed event '-1h': expected -N followed by one of ns, us, usec, ms, msec, s, sec",
+	       "t.kp:1:5: error: malformed event '-1h': expected -N followed by one of ns, us, usec, ms, msec, s, sec, hz",
 	       "a unit that does not exist");
 	is_str(error("if (1) { trace_end { } }"),
 	       "t.kp:1:10: error: trace blocks must be at the top level",
@@ -531,7 +573,7 @@ static bool survives(const char *src, size_t len)
 	struct parsed p;
 	bool good;
 
-	parse_source(src, len, &p);
+	parse_source(src, len, &p, false);
 	good = p.dump ? p.errors_len == 0
 		      : p.errors_len > 0 && !strncmp(p.errors, "t.kp:", 5);
 	if (!good)
@@ -599,6 +641,7 @@ int main(void)
 	test_errors();
 	test_not_supported();
 	test_probes();
+	test_aliases();
 	test_limits();
 	test_caret();
 	test_random_streams();
