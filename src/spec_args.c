@@ -16,11 +16,17 @@
 
 #include "spec_args.h"
 
-/* The word for $N (N >= 1), or NULL when the script did not get it. */
+/*
+ * The word for $N (N >= 1), or NULL when the script did not get it.
+ * nargs < 0 (no command line) must not reach the unsigned comparison,
+ * where it would turn into a huge count.
+ */
 static const char *spec_arg(const char *const *args, int nargs,
 			    unsigned long n)
 {
-	return n >= 1 && n <= (unsigned long)nargs ? args[n - 1] : NULL;
+	if (nargs <= 0 || n < 1 || n > (unsigned long)nargs)
+		return NULL;
+	return args[n - 1];
 }
 
 /* Builds the rewritten spec; 0, or -1 after reporting a missing word. */
