@@ -395,6 +395,23 @@ static unsigned insn_minor(uint32_t insn)
  * built-in used decides, so a script without the newer features still
  * runs on an older module of the same major.
  */
+bool kp_chunk_calls_builtin(const struct kp_chunk_builder *c,
+			    enum ktap_builtin id)
+{
+	unsigned i, pc;
+	uint32_t insn;
+
+	for (i = 0; i < c->nprotos; i++) {
+		for (pc = 0; pc < c->protos[i]->ncode; pc++) {
+			insn = c->protos[i]->code[pc];
+			if (KTAP_INSN_OP(insn) == KTAP_OP_CALLB &&
+			    KTAP_INSN_B(insn) == id)
+				return true;
+		}
+	}
+	return false;
+}
+
 static unsigned needed_minor(const struct kp_chunk_builder *c)
 {
 	unsigned minor = 0, i, pc;

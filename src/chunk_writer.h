@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "uapi/ktap.h"
+
 /*
  * The builder checks nothing about what it is given (register numbers,
  * operand ranges, counts): the code generator enforces the limits, and a
@@ -43,6 +45,10 @@ unsigned kp_chunk_const_int(struct kp_chunk_proto *p, int64_t v);
 unsigned kp_chunk_const_str(struct kp_chunk_proto *p, const char *s,
 			    size_t len);
 unsigned kp_chunk_nconsts(const struct kp_chunk_proto *p);
+
+/* Whether any code of the chunk calls built-in id (uapi/ktap_builtins.h). */
+bool kp_chunk_calls_builtin(const struct kp_chunk_builder *c,
+			    enum ktap_builtin id);
 
 /*
  * Serialises the chunk into a malloc()ed buffer.  Returns 0, or -1 if it

@@ -234,6 +234,7 @@ int kp_compile_lib(const char *script_name, const char *source, size_t len,
 	if (kp_gen_chunk(tree, &res, &diag, chunk))
 		goto out;
 	out->end_proto = kp_probes_finish(&probes);
+	out->user_stacks = kp_chunk_calls_builtin(chunk, KTAP_BIF_USTACK);
 	ret = write_chunk(chunk, &diag, out);
 	if (!ret) {
 		out->events = probes.events;

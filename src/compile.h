@@ -6,6 +6,7 @@
 #ifndef KP_COMPILE_H
 #define KP_COMPILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -43,6 +44,7 @@ struct kp_chunk_buf {
 	struct kp_event_list events;	/* bodies' prototypes filled in */
 	unsigned end_proto;		/* trace_end's prototype, or 0 */
 	struct kp_line_map lines;	/* tapset files' lines */
+	bool user_stacks;		/* the code calls ustack() */
 };
 
 /*

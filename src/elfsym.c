@@ -374,6 +374,7 @@ int kp_elf_funcs(struct kp_elf *e, struct kp_elf_func **out,
 		f[n].name = xstrdup(name);
 		f[n].vaddr = sym.st_value;
 		f[n].offset = off;
+		f[n].size = sym.st_size;
 		n++;
 	}
 	if (!n && !strcmp(*which, ".dynsym")) {

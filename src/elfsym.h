@@ -16,6 +16,7 @@ struct kp_elf_func {
 	char *name;
 	unsigned long long vaddr;
 	unsigned long long offset;	/* in the file, what uprobes take */
+	unsigned long long size;	/* bytes of code */
 };
 
 /* One SDT marker. */

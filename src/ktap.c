@@ -459,6 +459,7 @@ static int kp_run_compiled(const struct kp_cli *cli,
 	run.end_proto = chunk->end_proto;
 	run.cmd = cli->cmd;
 	run.lines = &chunk->lines;
+	run.user_stacks = chunk->user_stacks;
 	return kp_session_run(chunk->data, chunk->len, &run);
 }
 

@@ -237,7 +237,7 @@ int kp_module_check(int fd, unsigned int need_minor, const char *why)
 	}
 	kp_msg_verbose("module ktapvm %s (ABI %u.%u) at %s", v.package_version,
 		       v.abi_major, v.abi_minor, KTAP_DEVICE_PATH);
-	return 0;
+	return (int)v.abi_minor;
 }
 
 void kp_module_explain_load(int err)

@@ -18,7 +18,8 @@ int kp_module_open(int flags);
 /*
  * Refuse (-1, with a message naming both versions and the fix) a module
  * of another ABI major, or one whose minor is below need_minor; why
- * says what needs that minor ("this script", "-B").
+ * says what needs that minor ("this script", "-B").  Otherwise returns
+ * the module's ABI minor, for what a newer one offers.
  */
 int kp_module_check(int fd, unsigned int need_minor, const char *why);
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include "compile.h"
 #include "output.h"
+#include "usym.h"
 
 int kp_verbosity = 1;
 
@@ -40,8 +41,11 @@ static void kp_printer_stamp(struct kp_printer *p, unsigned long long t)
 static void kp_printer_text(struct kp_printer *p, const char *s,
 			    unsigned int len, unsigned long long t)
 {
-	const char *end = s + len;
+	const char *end;
 
+	if (p->usym)
+		len = (unsigned int)kp_usym_expand(p->usym, s, len, &s);
+	end = s + len;
 	if (!p->timestamps) {
 		fwrite(s, 1, len, p->out);
 		return;

@@ -12,6 +12,7 @@
 #include "uapi/ktap.h"
 
 struct kp_line_map;
+struct kp_usym;
 
 struct kp_printer {
 	FILE *out;			/* stdout, or the -o file */
@@ -26,6 +27,8 @@ struct kp_printer {
 	unsigned long long cpus;	/* CPUs 0..63 that wrote them, a mask */
 	/* a runtime error in tapset code names the tapset: see compile.h */
 	const struct kp_line_map *lines;
+	/* names user stack frames (usym.h); NULL: the text is printed as is */
+	struct kp_usym *usym;
 };
 
 /* CLOCK_MONOTONIC in nanoseconds: the clock of the records' time_ns. */

@@ -26,6 +26,7 @@
 #include "module.h"
 #include "output.h"
 #include "session.h"
+#include "usym.h"
 
 #define KP_READ_SIZE	(64 * 1024)
 
@@ -37,6 +38,7 @@
 struct kp_reader {
 	int fd;
 	struct kp_printer *printer;
+	struct kp_usym *usym;		/* its follow rings are polled too */
 	struct kp_merge merge;
 	unsigned long long reads;	/* read() calls that returned data */
 	int read_errno;			/* read() failed with this */
@@ -76,15 +78,30 @@ static int kp_reader_take(struct kp_reader *rd, const char *buf, size_t n)
 	return 0;
 }
 
-/* Wait for records, or until the oldest held one is due. */
+#define KP_POLL_MAX	1025	/* the session, and up to 1024 CPUs' rings */
+
+/*
+ * Wait for records, or until the oldest held one is due; take in the
+ * mmaps the follow rings (usym.h) report when one fills up meanwhile.
+ */
 static void kp_reader_wait(struct kp_reader *rd)
 {
-	struct pollfd pfd = { .fd = rd->fd, .events = POLLIN };
+	static struct pollfd pfd[KP_POLL_MAX];
+	int fds[KP_POLL_MAX - 1];
 	long long due = kp_merge_due_in(&rd->merge, kp_now_ns());
 	int timeout = due < 0 ? -1 : (int)((due + 999999) / 1000000);
+	int i, n = rd->usym ? kp_usym_poll_fds(rd->usym, fds, KP_POLL_MAX - 1) : 0;
 
-	if (poll(&pfd, 1, timeout) < 0 && errno != EINTR)
+	pfd[0].fd = rd->fd;
+	pfd[0].events = POLLIN;
+	for (i = 0; i < n; i++) {
+		pfd[i + 1].fd = fds[i];
+		pfd[i + 1].events = POLLIN;
+	}
+	if (poll(pfd, n + 1, timeout) < 0 && errno != EINTR)
 		rd->read_errno = errno;
+	if (n)
+		kp_usym_drain(rd->usym);
 }
 
 static void *kp_reader_main(void *arg)
@@ -124,6 +141,7 @@ static void *kp_reader_main(void *arg)
  * 1.5 for -B (struct ktap_limits' output_size).  A chunk claiming a
  * minor newer than this ktap knows (--run-chunk of another tool's
  * chunk) is left to the module, which refuses it with its own message.
+ * Returns the module's minor, or -1 after the refusal.
  */
 static int kp_session_check_abi(int fd, const void *chunk, size_t len,
 				const struct kp_run_options *opts)
@@ -151,11 +169,12 @@ static int kp_session_check_abi(int fd, const void *chunk, size_t len,
 }
 
 static int kp_load(int fd, const void *chunk, size_t len,
-		   const struct kp_run_options *opts)
+		   const struct kp_run_options *opts, bool user_symbols)
 {
 	char err[512] = "";
 	struct ktap_load req = {
 		.size = sizeof(req),
+		.flags = user_symbols ? KTAP_LOAD_USER_SYMBOLS : 0,
 		.chunk = (unsigned long)chunk,
 		.chunk_len = len,
 		.err_buf = (unsigned long)err,
@@ -316,15 +335,16 @@ static int kp_trace(int fd, const struct kp_run_options *opts, pid_t *child,
 }
 
 static int kp_run_loaded(int fd, const struct kp_run_options *opts,
-			 pid_t *child, int go)
+			 struct kp_usym *usym, pid_t *child, int go)
 {
 	struct kp_printer printer;
-	struct kp_reader rd = { .fd = fd, .printer = &printer };
+	struct kp_reader rd = { .fd = fd, .printer = &printer, .usym = usym };
 	pthread_t reader;
 	int ret, start_errno;
 
 	kp_printer_init(&printer, opts->out, opts->timestamps);
 	printer.lines = opts->lines;
+	printer.usym = usym;
 	kp_merge_init(&rd.merge, KP_MERGE_WINDOW_NS, KP_MERGE_MAX_HELD);
 	ret = pthread_create(&reader, NULL, kp_reader_main, &rd);
 	if (ret) {
@@ -356,8 +376,9 @@ int kp_session_run(const void *chunk, size_t len,
 		   const struct kp_run_options *opts)
 {
 	struct kp_run_options o = *opts;
+	struct kp_usym *usym = NULL;
 	pid_t child = 0;
-	int fd, ret, go = -1;
+	int fd, ret, go = -1, minor;
 	sigset_t set;
 
 	/* Non-blocking reads: the reader polls so it can flush on time. */
@@ -366,23 +387,35 @@ int kp_session_run(const void *chunk, size_t len,
 		return KP_EXIT_SYSTEM;
 	kp_stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (kp_session_check_abi(fd, chunk, len, opts)) {
+	minor = kp_session_check_abi(fd, chunk, len, opts);
+	if (minor < 0) {
 		close(fd);
 		return KP_EXIT_SYSTEM;
+	}
+	/*
+	 * A module of ABI 1.10 or newer leaves user frames for ktap to
+	 * name; follow mmaps from before the command starts, so the names
+	 * of its libraries are known when it has exited.
+	 */
+	if (minor >= 10) {
+		usym = kp_usym_new(o.user_stacks);
+		if (o.pid)
+			kp_usym_read_process(usym, o.pid);
 	}
 	if (o.cmd) {
 		child = kp_cmd_fork(o.cmd, &go);
 		if (child < 0) {
 			fprintf(stderr, "ktap: cannot start '%s': %s\n",
 				o.cmd[0], strerror(errno));
+			kp_usym_free(usym);
 			close(fd);
 			return KP_EXIT_SYSTEM;
 		}
 		o.pid = child;
 	}
-	ret = kp_load(fd, chunk, len, &o);
+	ret = kp_load(fd, chunk, len, &o, usym != NULL);
 	if (ret == 0)
-		ret = kp_run_loaded(fd, &o, &child, go);
+		ret = kp_run_loaded(fd, &o, usym, &child, go);
 	else
 		ret = ret == -EINVAL || ret == -ENOMEM || ret == -ENOENT ?
 		      KP_EXIT_SCRIPT : KP_EXIT_SYSTEM;
@@ -390,6 +423,10 @@ int kp_session_run(const void *chunk, size_t len,
 		close(go);
 	/* Done with it: a command that still runs is told to end. */
 	kp_cmd_end(&child, SIGTERM);
+	if (usym && kp_usym_lost(usym))
+		kp_msg_verbose("%llu mmap reports were lost: some user frames may be unnamed",
+			       kp_usym_lost(usym));
+	kp_usym_free(usym);
 	close(fd);
 	return ret;
 }

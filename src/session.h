@@ -26,6 +26,11 @@ struct kp_run_options {
 	char **cmd;			/* -- cmd args: started and traced */
 	/* the chunk's tapset lines, for runtime errors; NULL: none */
 	const struct kp_line_map *lines;
+	/*
+	 * The script calls ustack(): follow mmaps while it runs, so its
+	 * user frames are named even after their process exited (usym.h).
+	 */
+	bool user_stacks;
 };
 
 /* Exit statuses of the ktap command. */

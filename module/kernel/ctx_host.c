@@ -63,13 +63,14 @@ struct kp_host_uframe {
 	unsigned long ret;
 };
 
-u32 kp_host_ustack(u64 *ips, u32 max)
+u32 kp_host_ustack(u64 *ips, u32 max, u32 *tgid)
 {
 	struct pt_regs *regs;
 	struct kp_host_uframe f;
 	unsigned long fp;
 	u32 n = 0;
 
+	*tgid = current->tgid;
 	if (!max || !current->mm || (current->flags & PF_KTHREAD))
 		return 0;
 	regs = task_pt_regs(current);

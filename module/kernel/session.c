@@ -226,6 +226,7 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 	struct kp_vm_host host = {
 		.emit = kp_session_emit, .yield = kp_session_yield,
 		.event_get = kp_event_get, .stop = kp_session_exit, .ctx = s,
+		.user_marks = req->flags & KTAP_LOAD_USER_SYMBOLS,
 	};
 	struct kp_vm_limits lim;
 	u32 output_size;
@@ -236,8 +237,9 @@ static int kp_load(struct kp_session *s, const struct ktap_load *req,
 		snprintf(err, KP_ERR_MAX, "this session already has a chunk; open /dev/ktap again");
 		return -EBUSY;
 	}
-	if (req->flags) {
-		snprintf(err, KP_ERR_MAX, "unknown load flags 0x%x", req->flags);
+	if (req->flags & ~KTAP_LOAD_USER_SYMBOLS) {
+		snprintf(err, KP_ERR_MAX, "unknown load flags 0x%x",
+			 req->flags & ~KTAP_LOAD_USER_SYMBOLS);
 		return -EINVAL;
 	}
 	if (req->chunk_len > KTAP_CHUNK_MAX) {

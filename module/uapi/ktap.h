@@ -20,7 +20,7 @@
 #include <linux/ioctl.h>
 
 #define KTAP_ABI_MAJOR		1
-#define KTAP_ABI_MINOR		9
+#define KTAP_ABI_MINOR		10
 
 /* The control device; one open file is one tracing session. */
 #define KTAP_DEVICE_NAME	"ktap"
@@ -69,7 +69,7 @@ struct ktap_limits {
  */
 struct ktap_load {
 	__u32 size;		/* sizeof(struct ktap_load), for extension */
-	__u32 flags;		/* none defined yet, must be 0 */
+	__u32 flags;		/* KTAP_LOAD_*, the rest must be 0 */
 	__u64 chunk;		/* user pointer to the chunk bytes */
 	__u32 chunk_len;
 	__u32 err_len;		/* size of err_buf */
@@ -89,6 +89,27 @@ struct ktap_load {
 	__u32 event_size;
 	__u32 pad;		/* must be 0 */
 };
+
+/*
+ * ABI 1.10: print each frame of a user stack (ustack()) as a user-frame
+ * mark instead of a raw address, for the tool to replace with the
+ * frame's symbol.  The module cannot name user code itself: that needs
+ * the process's mappings and its ELF files, which only user space can
+ * read (and after the process has exited, only a tool that followed its
+ * mmaps).  A tool sets this only when the module's minor is >= 10.
+ */
+#define KTAP_LOAD_USER_SYMBOLS	0x1
+
+/*
+ * A user-frame mark, inside KTAP_REC_OUTPUT text: the byte
+ * KTAP_USYM_MARK, a kind byte ('i' the interrupted instruction, 'r' a
+ * return address, which names its call by addr - 1), the process id
+ * (tgid) as 8 lowercase hex digits, then the address as 16: always
+ * KTAP_USYM_LEN bytes.  A record never holds part of a mark, except
+ * where the module cut an overlong line and ended it with "...".
+ */
+#define KTAP_USYM_MARK		0x01
+#define KTAP_USYM_LEN		26
 
 /* KTAP_IOC_START: run the top-level code; output arrives through read(). */
 

@@ -21,6 +21,14 @@ typedef int (*kp_builtin_fn)(struct kp_exec *x, const struct kp_proto *p,
 			     const u32 *pc, struct kp_value *ret,
 			     const struct kp_value *args, u32 nargs);
 
+/* Output of x's session: user stacks printed as the host asked. */
+static void kp_bif_out_init(struct kp_exec *x, struct kp_fmt_out *o,
+			    char *buf, size_t size)
+{
+	kp_fmt_init(o, buf, size);
+	o->user_marks = x->vm->host.user_marks;
+}
+
 /*
  * Send the text that o wrote to x->line_buf as one output record.  o
  * counted all of it; text longer than a record is cut and ends with
@@ -79,7 +87,7 @@ static int kp_bif_PRINT(struct kp_exec *x,
 	const char *text;
 	u32 i, len;
 
-	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
+	kp_bif_out_init(x, &o, x->line_buf, KTAP_RECORD_MAX);
 	for (i = 0; i < nargs; i++) {
 		if (i)
 			kp_fmt_put(&o, "\t", 1);
@@ -128,7 +136,7 @@ static int kp_bif_PRINTF(struct kp_exec *x, const struct kp_proto *p,
 	struct kp_fmt_out o;
 	int err;
 
-	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
+	kp_bif_out_init(x, &o, x->line_buf, KTAP_RECORD_MAX);
 	err = kp_bif_format(x, p, pc, "printf", &o, args, nargs);
 	if (err)
 		return err;
@@ -149,13 +157,13 @@ static int kp_bif_SPRINTF(struct kp_exec *x, const struct kp_proto *p,
 	struct kp_fmt_out o;
 	int err;
 
-	kp_fmt_init(&o, NULL, 0);
+	kp_bif_out_init(x, &o, NULL, 0);
 	err = kp_bif_format(x, p, pc, "sprintf", &o, args, nargs);
 	if (!err)
 		err = kp_str_make(x, p, pc, "sprintf", o.len, &s);
 	if (err)
 		return err;
-	kp_fmt_init(&o, s->data, s->len);
+	kp_bif_out_init(x, &o, s->data, s->len);
 	kp_bif_format(x, p, pc, "sprintf", &o, args, nargs);
 	*ret = kp_strv(s);
 	return 0;
@@ -170,12 +178,12 @@ static int kp_bif_stack_string(struct kp_exec *x, const struct kp_proto *p,
 	struct kp_str *s;
 	int err;
 
-	kp_fmt_init(&o, NULL, 0);
+	kp_bif_out_init(x, &o, NULL, 0);
 	kp_stack_put(&o, stack, "");
 	err = kp_str_make(x, p, pc, "tostring", o.len, &s);
 	if (err)
 		return err;
-	kp_fmt_init(&o, s->data, s->len);
+	kp_bif_out_init(x, &o, s->data, s->len);
 	kp_stack_put(&o, stack, "");
 	*ret = kp_strv(s);
 	return 0;
@@ -447,7 +455,7 @@ static int kp_bif_hist_row(struct kp_exec *x, u32 width, const char *label,
 	struct kp_fmt_out o;
 	u64 bar = kp_bif_bar(n, top);
 
-	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
+	kp_bif_out_init(x, &o, x->line_buf, KTAP_RECORD_MAX);
 	kp_bif_pad(&o, ' ', len < width ? width - len : 0);
 	kp_fmt_put(&o, label, len);
 	kp_fmt_put(&o, " |", 2);
@@ -466,7 +474,7 @@ static int kp_bif_hist_header(struct kp_exec *x, u32 width)
 		" ------------- Distribution ------------- count\n";
 	struct kp_fmt_out o;
 
-	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
+	kp_bif_out_init(x, &o, x->line_buf, KTAP_RECORD_MAX);
 	kp_bif_pad(&o, ' ', width - 5);
 	kp_fmt_put(&o, "value", 5);
 	kp_fmt_put(&o, title, sizeof(title) - 1);
@@ -524,7 +532,7 @@ static int kp_bif_hist_stack(struct kp_exec *x, const struct kp_str *stack)
 {
 	struct kp_fmt_out o;
 
-	kp_fmt_init(&o, x->line_buf, KTAP_RECORD_MAX);
+	kp_bif_out_init(x, &o, x->line_buf, KTAP_RECORD_MAX);
 	kp_stack_put(&o, stack, "    ");
 	kp_fmt_put(&o, "\n", 1);
 	return kp_bif_emit(x, &o);

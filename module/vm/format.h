@@ -20,6 +20,7 @@ struct kp_fmt_out {
 	char *buf;
 	size_t size;
 	u64 len;
+	bool user_marks;	/* user stack frames as marks (stack.h) */
 };
 
 static inline void kp_fmt_init(struct kp_fmt_out *o, char *buf, size_t size)
@@ -27,6 +28,7 @@ static inline void kp_fmt_init(struct kp_fmt_out *o, char *buf, size_t size)
 	o->buf = buf;
 	o->size = size;
 	o->len = 0;
+	o->user_marks = false;
 }
 
 void kp_fmt_put(struct kp_fmt_out *o, const char *data, size_t len);

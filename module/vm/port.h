@@ -423,8 +423,9 @@ u32 kp_host_kstack(u64 *ips, u32 max);
  * The current task's user backtrace: its user instruction pointer, then
  * the return addresses a frame-pointer walk finds (code built without
  * frame pointers ends it early), up to max; 0 in a kernel thread.
+ * *tgid is the process the addresses belong to.
  */
-u32 kp_host_ustack(u64 *ips, u32 max);
+u32 kp_host_ustack(u64 *ips, u32 max, u32 *tgid);
 
 /*
  * The kernel symbol at addr into buf (size bytes, NUL-terminated,

@@ -62,11 +62,12 @@ u32 kp_host_kstack(u64 *ips, u32 max)
  * The real user backtrace of this process, as glibc's backtrace()
  * finds it, innermost first (backtrace's own caller included).
  */
-u32 kp_host_ustack(u64 *ips, u32 max)
+u32 kp_host_ustack(u64 *ips, u32 max, u32 *tgid)
 {
 	void *buf[64];
 	int n, i;
 
+	*tgid = (u32)getpid();
 	n = backtrace(buf, max < 64 ? (int)max : 64);
 	for (i = 0; i < n; i++)
 		ips[i] = (u64)(uintptr_t)buf[i];

@@ -215,12 +215,14 @@ struct kp_str *kp_vm_scratch_format(struct kp_exec *x, const char *fmt,
 
 	/* Measure, then write: the formatter counts what does not fit. */
 	kp_fmt_init(&o, NULL, 0);
+	o.user_marks = x->vm->host.user_marks;
 	kp_fmt_format(&o, fmt, len, args, nargs, &err);
 	n = o.len < x->vm->limits.max_string ? o.len : x->vm->limits.max_string;
 	s = kp_scratch_alloc(&x->scratch, sizeof(*s) + (size_t)n + 1);
 	if (!s)
 		return NULL;
 	kp_fmt_init(&o, s->data, n);
+	o.user_marks = x->vm->host.user_marks;
 	kp_fmt_format(&o, fmt, len, args, nargs, &err);
 	s->data[n] = '\0';
 	s->len = (u32)n;

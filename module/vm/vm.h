@@ -67,6 +67,11 @@ struct kp_vm_host {
 			  struct kp_value *out);
 	void (*stop)(void *ctx);
 	void *ctx;
+	/*
+	 * Print user stack frames as marks the tool names (the session
+	 * asked with KTAP_LOAD_USER_SYMBOLS) rather than in hex.
+	 */
+	bool user_marks;
 };
 
 #define KP_YIELD_INTERVAL	65536	/* a power of two */
