@@ -429,6 +429,21 @@ static int kallsyms_glob(struct kp_event_list *list, const char *glob,
 	return 0;
 }
 
+int kp_event_split_return(const char *spec, const char *point, char *buf,
+			  size_t size, char *err, size_t errlen)
+{
+	const char *ret = strstr(point, "%return");
+
+	if (ret && ret[7]) {
+		snprintf(err, errlen, "malformed event '%s': nothing may follow %%return",
+			 spec);
+		return -1;
+	}
+	snprintf(buf, size, "%.*s",
+		 (int)(ret ? ret - point : (long)strlen(point)), point);
+	return ret != NULL;
+}
+
 /* probe:SYMBOL[+OFFS][%return], SYMBOL may be a glob. */
 static int add_kprobes(struct kp_event_list *list, const char *spec,
 		       const char *sym, char *err, size_t errlen)
@@ -436,16 +451,12 @@ static int add_kprobes(struct kp_event_list *list, const char *spec,
 	char glob[KTAP_EVENT_NAME_MAX], *plus, *blacklist;
 	unsigned type = KTAP_EVENT_KPROBE, skipped = 0, before = list->n;
 	unsigned long long offset = 0;
-	const char *ret = strstr(sym, "%return");
+	int ret = kp_event_split_return(spec, sym, glob, sizeof(glob), err,
+					errlen);
 	char *end;
 
-	if (ret && ret[7]) {
-		snprintf(err, errlen, "malformed event '%s': nothing may follow %%return",
-			 spec);
+	if (ret < 0)
 		return -1;
-	}
-	snprintf(glob, sizeof(glob), "%.*s",
-		 (int)(ret ? ret - sym : (long)strlen(sym)), sym);
 	if (ret)
 		type = KTAP_EVENT_KRETPROBE;
 	plus = strchr(glob, '+');

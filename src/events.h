@@ -66,6 +66,14 @@ int kp_event_probe_field(struct ktap_event *ev, const char *name,
 			 char *names, size_t nameslen, char *err,
 			 size_t errlen);
 
+/*
+ * The probe point of a kprobe or uprobe spec without its "%return"
+ * suffix, into buf: 1 when the suffix was there (a return probe), 0 when
+ * not, -1 when text follows it (the message names spec).
+ */
+int kp_event_split_return(const char *spec, const char *point, char *buf,
+			  size_t size, char *err, size_t errlen);
+
 /* A new zeroed descriptor at the end of list. */
 struct ktap_event *kp_event_list_push(struct kp_event_list *list);
 

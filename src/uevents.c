@@ -252,11 +252,11 @@ int kp_uevents_add(struct kp_event_list *list, const char *spec, char *err,
 {
 	int sdt = !strncmp(spec, "sdt:", 4);
 	const char *rest = spec + (sdt ? 4 : 6), *colon = strchr(rest, ':');
-	const char *what, *ret;
+	const char *what;
 	char file[4096], path[4096], sym[512];
 	unsigned type = KTAP_EVENT_UPROBE;
 	struct kp_elf *e;
-	int r;
+	int r, ret;
 
 	if (!colon || colon == rest || !colon[1] ||
 	    (size_t)(colon - rest) >= sizeof(file)) {
@@ -267,14 +267,14 @@ int kp_uevents_add(struct kp_event_list *list, const char *spec, char *err,
 	}
 	snprintf(file, sizeof(file), "%.*s", (int)(colon - rest), rest);
 	what = colon + 1;
-	ret = strstr(what, "%return");
-	if (ret && (ret[7] || sdt || ret == what)) {
+	ret = kp_event_split_return(spec, what, sym, sizeof(sym), err, errlen);
+	if (ret < 0)
+		return -1;
+	if (ret && (sdt || !sym[0])) {
 		snprintf(err, errlen, "malformed event '%s': %%return ends a uprobe's SYMBOL; SDT markers have none",
 			 spec);
 		return -1;
 	}
-	snprintf(sym, sizeof(sym), "%.*s",
-		 (int)(ret ? ret - what : (long)strlen(what)), what);
 	if (ret)
 		type = KTAP_EVENT_URETPROBE;
 	if (kp_elf_find(file, path, sizeof(path), err, errlen))
