@@ -13,13 +13,15 @@ ktap_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # (tests/tools/uprobe-target), and what tests/packaging/run builds,
 # checks and installs packages with (dkms, debhelper with dh-dkms,
 # dpkg-dev, lintian, rpm, fakeroot), and iproute2 (ip, tc) with which
-# the tools' kernel tests bring up lo and add netem loss to it.
+# the tools' kernel tests bring up lo and add netem loss to it, and
+# libc6-dbg, whose debug file names libc's internal functions in
+# ustack() frames (tests/unit/test-usym, kernel uprobes.test).
 ktap_packages="build-essential autoconf automake pkg-config libelf-dev
 libdw-dev python3 kmod cpio xz-utils zstd busybox-static qemu-system-x86
 util-linux procps iproute2 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1
 clang libclang-rt-14-dev llvm-14 mandoc man-db systemtap-sdt-dev
-dkms dh-dkms debhelper dpkg-dev lintian rpm fakeroot"
+dkms dh-dkms debhelper dpkg-dev lintian rpm fakeroot libc6-dbg"
 
 ktap_install_packages() {
 	local missing=() p

@@ -338,8 +338,14 @@ static int func_cmp(const void *a, const void *b)
 	return c ? c : (x->offset > y->offset) - (x->offset < y->offset);
 }
 
-int kp_elf_funcs(struct kp_elf *e, struct kp_elf_func **out,
-		 const char **which, char *err, size_t errlen)
+/*
+ * The functions of sym's symbol table, their file offsets through
+ * layout's program headers: the same file, or the file a separate
+ * debug file (whose own headers map no bytes) was stripped from.
+ */
+static int funcs_of(struct kp_elf *e, struct kp_elf *layout,
+		    struct kp_elf_func **out, const char **which, char *err,
+		    size_t errlen)
 {
 	Elf_Scn *scn = symbol_table(e, which);
 	struct kp_elf_func *f = NULL;
@@ -362,7 +368,7 @@ int kp_elf_funcs(struct kp_elf *e, struct kp_elf_func **out,
 		    GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_size ||
 		    sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE ||
 		    !code_section(e, sym.st_shndx) ||
-		    vaddr_to_offset(e, sym.st_value, 1, &off))
+		    vaddr_to_offset(layout, sym.st_value, 1, &off))
 			continue;
 		name = elf_strptr(e->elf, sh.sh_link, sym.st_name);
 		if (!name || !*name)
@@ -395,6 +401,53 @@ int kp_elf_funcs(struct kp_elf *e, struct kp_elf_func **out,
 	}
 	*out = f;
 	return (int)j;
+}
+
+int kp_elf_funcs(struct kp_elf *e, struct kp_elf_func **out,
+		 const char **which, char *err, size_t errlen)
+{
+	return funcs_of(e, e, out, which, err, errlen);
+}
+
+int kp_elf_debug_funcs(struct kp_elf *e, struct kp_elf *debug,
+		       struct kp_elf_func **out, char *err, size_t errlen)
+{
+	const char *which;
+
+	if (!find_section(debug, SHT_SYMTAB, NULL)) {
+		snprintf(err, errlen, "'%s' has no .symtab", debug->path);
+		return -1;
+	}
+	return funcs_of(debug, e, out, &which, err, errlen);
+}
+
+int kp_elf_build_id(struct kp_elf *e, char *hex, size_t size)
+{
+	Elf_Scn *scn = NULL;
+	size_t off, name_off, desc_off, i;
+	const unsigned char *desc;
+	Elf_Data *data;
+	GElf_Shdr sh;
+	GElf_Nhdr nh;
+
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		off = 0;
+		while ((off = gelf_getnote(data, off, &nh, &name_off,
+					   &desc_off)) > 0) {
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((char *)data->d_buf + name_off, "GNU", 4) ||
+			    !nh.n_descsz || 2 * nh.n_descsz + 1 > size)
+				continue;
+			desc = (const unsigned char *)data->d_buf + desc_off;
+			for (i = 0; i < nh.n_descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", desc[i]);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 void kp_elf_funcs_free(struct kp_elf_func *f, int n)

@@ -51,6 +51,17 @@ int kp_elf_funcs(struct kp_elf *e, struct kp_elf_func **out,
 		 const char **which, char *err, size_t errlen);
 void kp_elf_funcs_free(struct kp_elf_func *f, int n);
 
+/*
+ * kp_elf_funcs() from the .symtab of debug, a separate debug file of e
+ * (/usr/lib/debug/.build-id/...), with e's file offsets; it names the
+ * local functions a stripped e's .dynsym lacks.  Count, or -1.
+ */
+int kp_elf_debug_funcs(struct kp_elf *e, struct kp_elf *debug,
+		       struct kp_elf_func **out, char *err, size_t errlen);
+
+/* e's GNU build id in hex into hex; 0, or -1 when it has none. */
+int kp_elf_build_id(struct kp_elf *e, char *hex, size_t size);
+
 /* Whether a file offset lies in an executable segment. */
 int kp_elf_offset_is_code(struct kp_elf *e, unsigned long long offset);
 

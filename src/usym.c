@@ -141,20 +141,57 @@ static int usym_func_cmp(const void *a, const void *b)
 	       usym_name_better(y->name, x->name) ? 1 : 0;
 }
 
-/* The file's functions by offset; none for a stripped or foreign file. */
+/*
+ * The functions of a file without .symtab from its separate debug file,
+ * found by build id as gdb and libdw find it (Debian's -dbg packages:
+ * libc6-dbg names libc's internal functions).  Count, or -1.
+ */
+static int usym_debug_funcs(struct kp_elf *e, struct kp_elf_func **out)
+{
+	char id[128], path[256], err[256];
+	struct kp_elf *d;
+	int n;
+
+	if (kp_elf_build_id(e, id, sizeof(id)) || strlen(id) < 3)
+		return -1;
+	snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug",
+		 id, id + 2);
+	if (access(path, R_OK))
+		return -1;
+	d = kp_elf_open(path, err, sizeof(err));
+	if (!d)
+		return -1;
+	n = kp_elf_debug_funcs(e, d, out, err, sizeof(err));
+	kp_elf_close(d);
+	return n;
+}
+
+/*
+ * The file's functions by offset: its .symtab, else its debug file's,
+ * else its .dynsym; none for a foreign file.
+ */
 static void usym_file_load(struct usym_file *f)
 {
-	struct kp_elf_func *ef;
+	struct kp_elf_func *ef, *df;
 	struct kp_elf *e;
-	const char *which;
+	const char *which = "";
 	char err[256];
-	int n, i, j;
+	int n, i, j, dn;
 
 	f->loaded = true;
 	e = f->path[0] == '/' ? kp_elf_open(f->path, err, sizeof(err)) : NULL;
 	if (!e)
 		return;
 	n = kp_elf_funcs(e, &ef, &which, err, sizeof(err));
+	if (n < 0 || strcmp(which, ".symtab")) {
+		dn = usym_debug_funcs(e, &df);
+		if (dn > 0) {
+			if (n >= 0)
+				kp_elf_funcs_free(ef, n);
+			ef = df;
+			n = dn;
+		}
+	}
 	kp_elf_close(e);
 	if (n <= 0)
 		return;

@@ -5,7 +5,8 @@
  * /proc/self/maps gives: a function of this program from its .symtab,
  * one of libc from its .dynsym, a return address at a function's end,
  * an address nothing maps, a process that does not exist, and marks
- * cut short by an overlong line.  And, where perf events are allowed
+ * cut short by an overlong line; libc's internal caller of main through
+ * libc6-dbg's debug file.  And, where perf events are allowed
  * (root), a child that exec'd and exited is still named from the mmaps
  * followed while it ran.
  */
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "uapi/ktap.h"
+#include "elfsym.h"
 #include "usym.h"
 #include "tap.h"
 
@@ -100,6 +102,42 @@ static unsigned long long child_address(const char *self, pid_t *pid)
 	return a;
 }
 
+/* Whether libc.so.6's separate debug file (libc6-dbg) is installed. */
+static bool libc_debug_file(void)
+{
+	char id[128], path[256], err[256];
+	struct kp_elf *e = kp_elf_open("/lib/x86_64-linux-gnu/libc.so.6", err,
+				       sizeof(err));
+	bool found = false;
+
+	if (e && !kp_elf_build_id(e, id, sizeof(id))) {
+		snprintf(path, sizeof(path),
+			 "/usr/lib/debug/.build-id/%.2s/%s.debug", id, id + 2);
+		found = !access(path, R_OK);
+	}
+	if (e)
+		kp_elf_close(e);
+	return found;
+}
+
+/*
+ * main's return address lies in __libc_start_call_main, a local
+ * function Debian's stripped libc.so.6 does not name: its debug file
+ * does.
+ */
+static void test_debug_file(unsigned long long main_ret)
+{
+	struct kp_usym *u = kp_usym_new(0);
+
+	if (!libc_debug_file())
+		ok(true, "# SKIP libc6-dbg is not installed: names from debug files not tested");
+	else
+		ok(matches(expand_one(u, 'r', (unsigned)getpid(), main_ret),
+			   "^<__libc_start_call_main\\+0x[0-9a-f]+/0x[0-9a-f]+ \\[libc\\.so\\.6\\]>$"),
+		   "libc's local caller of main, named from libc6-dbg's debug file by build id");
+	kp_usym_free(u);
+}
+
 static void test_follow(const char *self)
 {
 	struct kp_usym *u = kp_usym_new(1);
@@ -132,7 +170,7 @@ int main(int argc, char **argv)
 		printf("%llx\n", fn);
 		return 0;
 	}
-	plan(9);
+	plan(10);
 	u = kp_usym_new(0);
 
 	n = kp_usym_expand(u, "no marks\n", 9, &out);
@@ -185,6 +223,8 @@ int main(int argc, char **argv)
 	   "a lone mark byte is left out, the text after it kept");
 
 	kp_usym_free(u);
+	test_debug_file((unsigned long long)(unsigned long)
+			__builtin_return_address(0));
 	test_follow(argv[0]);
 	return done();
 }
