@@ -71,6 +71,20 @@ AC_DEFUN([KTAP_PTHREAD], [
 	AC_SUBST([PTHREAD_LIBS])
 ])
 
+# KTAP_DL: ktap loads libstdc++ only when it meets a C++ name to
+# demangle (src/demangle.c); dlopen is in libc since glibc 2.34, in
+# libdl before.
+AC_DEFUN([KTAP_DL], [
+	ktap_save_LIBS=$LIBS
+	AC_SEARCH_LIBS([dlopen], [dl], [],
+		[AC_MSG_ERROR([dlopen is required])])
+	LIBS=$ktap_save_LIBS
+	DL_LIBS=
+	test "$ac_cv_search_dlopen" = "none required" ||
+		DL_LIBS=$ac_cv_search_dlopen
+	AC_SUBST([DL_LIBS])
+])
+
 # KTAP_FUZZING: the libFuzzer targets (tests/fuzz/) need clang and its
 # fuzzer runtime, whatever compiler builds the rest.  By default they are
 # built when $CLANG can link -fsanitize=fuzzer; --enable-fuzzing makes

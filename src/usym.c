@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "demangle.h"
 #include "diag.h"
 #include "elfsym.h"
 #include "output.h"
@@ -211,6 +212,15 @@ static void usym_file_load(struct usym_file *f)
 		f->funcs[j++] = f->funcs[i];
 	}
 	f->nfuncs = j;
+	/* C++ functions as their source spells them */
+	for (i = 0; i < j; i++) {
+		char *readable = kp_demangle(f->funcs[i].name);
+
+		if (readable) {
+			free(f->funcs[i].name);
+			f->funcs[i].name = readable;
+		}
+	}
 }
 
 /* The function whose code holds file offset off, or NULL. */

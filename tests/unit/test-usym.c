@@ -6,7 +6,7 @@
  * one of libc from its .dynsym, a return address at a function's end,
  * an address nothing maps, a process that does not exist, and marks
  * cut short by an overlong line; libc's internal caller of main through
- * libc6-dbg's debug file.  And, where perf events are allowed
+ * libc6-dbg's debug file; a C++ name demangled.  And, where perf events are allowed
  * (root), a child that exec'd and exited is still named from the mmaps
  * followed while it ran.
  */
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "uapi/ktap.h"
+#include "demangle.h"
 #include "elfsym.h"
 #include "usym.h"
 #include "tap.h"
@@ -28,6 +29,17 @@ __attribute__((noinline)) int usym_test_target(int x)
 {
 	__asm__ volatile("" ::: "memory");
 	return x * 3 + 1;
+}
+
+/*
+ * A C function under the symbol g++ gives kp::test::target(int), so a
+ * C++ frame is tested without a C++ compiler.
+ */
+__attribute__((noinline)) int cxx_target(int x) __asm__("_ZN2kp4test6targetEi");
+__attribute__((noinline)) int cxx_target(int x)
+{
+	__asm__ volatile("" ::: "memory");
+	return x - 1;
 }
 
 /* A mark as the module writes it, into buf (KTAP_USYM_LEN bytes). */
@@ -170,7 +182,7 @@ int main(int argc, char **argv)
 		printf("%llx\n", fn);
 		return 0;
 	}
-	plan(10);
+	plan(12);
 	u = kp_usym_new(0);
 
 	n = kp_usym_expand(u, "no marks\n", 9, &out);
@@ -204,6 +216,19 @@ int main(int argc, char **argv)
 
 	is_str(expand_one(u, 'i', pid, 0x10), "<0x0000000000000010>",
 	       "an address nothing maps stays in hex");
+
+	{
+		char *d = kp_demangle("_ZN2kp4test6targetEi");
+
+		ok(d && !strcmp(d, "kp::test::target(int)") &&
+		   !kp_demangle("malloc") && !kp_demangle("_Znot valid"),
+		   "kp_demangle: a mangled name demangled; plain and broken ones not");
+		free(d);
+	}
+	ok(matches(expand_one(u, 'i', pid,
+			      (unsigned long long)(unsigned long)cxx_target),
+		   "^<kp::test::target\\(int\\)\\+0x0/0x[0-9a-f]+ \\[test-usym\\]>$"),
+	   "a C++ function's frame shows its demangled name");
 
 	/* pid_max is at most 2^22: this process cannot exist */
 	snprintf(want, sizeof(want), "<0x%016llx>", fn);
