@@ -450,6 +450,20 @@ int kp_elf_build_id(struct kp_elf *e, char *hex, size_t size)
 	return -1;
 }
 
+struct kp_elf *kp_elf_open_debug(struct kp_elf *e, char *path, size_t size)
+{
+	char id[128], err[256];
+
+	path[0] = '\0';
+	if (kp_elf_build_id(e, id, sizeof(id)) || strlen(id) < 3)
+		return NULL;
+	snprintf(path, size, "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
+		 id + 2);
+	if (access(path, R_OK))
+		return NULL;
+	return kp_elf_open(path, err, sizeof(err));
+}
+
 void kp_elf_funcs_free(struct kp_elf_func *f, int n)
 {
 	int i;

@@ -62,6 +62,14 @@ int kp_elf_debug_funcs(struct kp_elf *e, struct kp_elf *debug,
 /* e's GNU build id in hex into hex; 0, or -1 when it has none. */
 int kp_elf_build_id(struct kp_elf *e, char *hex, size_t size);
 
+/*
+ * e's separate debug file, found by build id as gdb and libdw find it:
+ * /usr/lib/debug/.build-id/xx/rest.debug (Debian's -dbg and -dbgsym
+ * packages).  NULL when there is none; its path into path either way
+ * ("" when e has no build id).
+ */
+struct kp_elf *kp_elf_open_debug(struct kp_elf *e, char *path, size_t size);
+
 /* Whether a file offset lies in an executable segment. */
 int kp_elf_offset_is_code(struct kp_elf *e, unsigned long long offset);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "elfsym.h"
@@ -117,10 +118,40 @@ static int add_func_glob(struct kp_event_list *list, const char *spec,
 	return 0;
 }
 
+/*
+ * A function the file's own .dynsym lacks (a stripped library's
+ * internal one, such as libc's _int_malloc), from its debug file.
+ * Returns how many probes it added; debug names its path.
+ */
+static int add_debug_func(struct kp_event_list *list, const char *spec,
+			  struct kp_elf *e, const char *what, unsigned type,
+			  char *debug, size_t debuglen)
+{
+	struct kp_elf *d = kp_elf_open_debug(e, debug, debuglen);
+	const char *path = kp_elf_path(e);
+	unsigned before = list->n;
+	struct kp_elf_func *f;
+	char err[256];
+	int nf, i;
+
+	if (!d)
+		return 0;
+	nf = kp_elf_debug_funcs(e, d, &f, err, sizeof(err));
+	kp_elf_close(d);
+	for (i = 0; i < nf; i++)
+		if (!strcmp(f[i].name, what) &&
+		    !too_many(list, 1, spec, err, sizeof(err)))
+			push(list, type, path, f[i].offset, what, 0);
+	if (nf > 0)
+		kp_elf_funcs_free(f, nf);
+	return (int)(list->n - before);
+}
+
 static int add_funcs(struct kp_event_list *list, const char *spec,
 		     struct kp_elf *e, const char *what, unsigned type,
 		     char *err, size_t errlen)
 {
+	char debug[256] = "";
 	const char *path = kp_elf_path(e), *which;
 	struct kp_elf_func *f;
 	unsigned before = list->n, refused = 0;
@@ -141,11 +172,19 @@ static int add_funcs(struct kp_event_list *list, const char *spec,
 				push(list, type, path, f[i].offset, what, 0);
 	}
 	kp_elf_funcs_free(f, nf);
+	/* one name only: a glob keeps to the functions the file exports */
+	if (!ret && list->n == before && !refused && !is_glob(what) &&
+	    strcmp(which, ".symtab") &&
+	    add_debug_func(list, spec, e, what, type, debug, sizeof(debug)))
+		return 0;
 	if (ret || list->n > before)
 		return ret;
 	if (refused)
 		snprintf(err, errlen, "'%s': a return probe on %s would corrupt the program (it is entered by a jump, or its return address is saved and returned to again); probe its entry instead",
 			 spec, is_glob(what) ? "each function matched" : what);
+	else if (strcmp(which, ".symtab") && debug[0] && access(debug, R_OK))
+		snprintf(err, errlen, "no function matches '%s' in %s (%d probeable functions in its %s; list them with ktap -lf %s); its internal functions are named in its debug file %s, which is not installed (Debian: the package's -dbg or -dbgsym)",
+			 what, path, nf, which, path, debug);
 	else
 		snprintf(err, errlen, "no function matches '%s' in %s (%d probeable functions in its %s; list them with ktap -lf %s)",
 			 what, path, nf, which, path);

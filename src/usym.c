@@ -143,23 +143,15 @@ static int usym_func_cmp(const void *a, const void *b)
 }
 
 /*
- * The functions of a file without .symtab from its separate debug file,
- * found by build id as gdb and libdw find it (Debian's -dbg packages:
- * libc6-dbg names libc's internal functions).  Count, or -1.
+ * The functions of a file without .symtab from its separate debug file
+ * (libc6-dbg names libc's internal functions).  Count, or -1.
  */
 static int usym_debug_funcs(struct kp_elf *e, struct kp_elf_func **out)
 {
-	char id[128], path[256], err[256];
-	struct kp_elf *d;
+	char path[256], err[256];
+	struct kp_elf *d = kp_elf_open_debug(e, path, sizeof(path));
 	int n;
 
-	if (kp_elf_build_id(e, id, sizeof(id)) || strlen(id) < 3)
-		return -1;
-	snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug",
-		 id, id + 2);
-	if (access(path, R_OK))
-		return -1;
-	d = kp_elf_open(path, err, sizeof(err));
 	if (!d)
 		return -1;
 	n = kp_elf_debug_funcs(e, d, out, err, sizeof(err));
