@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "dwarf.h"
+#include "elfsym.h"
 
 /* ---- registers ------------------------------------------------------------ */
 
@@ -655,12 +656,6 @@ static int kallsyms_module(const char *sym, char *module, size_t size)
 	return found;
 }
 
-static void build_id_path(const char *id, char *path, size_t size)
-{
-	snprintf(path, size, "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
-		 id[0] ? id + 2 : "");
-}
-
 static struct open_file *find_vmlinux(struct search *s, const char *release,
 				      char *hint, size_t hintlen)
 {
@@ -679,7 +674,7 @@ static struct open_file *find_vmlinux(struct search *s, const char *release,
 		o = try_file(s, path);
 	}
 	if (!o && s->want_id[0]) {
-		build_id_path(s->want_id, path, sizeof(path));
+		kp_elf_debug_path(s->want_id, path, sizeof(path));
 		o = try_file(s, path);
 	}
 	snprintf(hint, hintlen, "the kernel (vmlinux) %s: install linux-image-%s-dbg (it provides /usr/lib/debug/boot/vmlinux-%s), or name a vmlinux with DWARF in KTAP_DEBUGINFO_PATH",
@@ -711,7 +706,7 @@ static struct open_file *find_module(struct search *s, const char *release,
 			 module, release);
 	}
 	if (!o && s->want_id[0]) {
-		build_id_path(s->want_id, path, sizeof(path));
+		kp_elf_debug_path(s->want_id, path, sizeof(path));
 		o = try_file(s, path);
 	}
 	return o;
@@ -773,7 +768,7 @@ int kp_dwarf_user_func(const char *path, const char *sym,
 	}
 	if (!o->has_dwarf) {
 		module_build_id(o->mod, id, sizeof(id));
-		build_id_path(id, debug, sizeof(debug));
+		kp_elf_debug_path(id, debug, sizeof(debug));
 		snprintf(err, errlen, "'%s' has no DWARF debug info: build it with -g, or install its debug symbols (%s, on Debian from the package's -dbgsym)",
 			 path, id[0] ? debug : "/usr/lib/debug/...");
 		return -1;

@@ -409,16 +409,15 @@ int kp_elf_funcs(struct kp_elf *e, struct kp_elf_func **out,
 	return funcs_of(e, e, out, which, err, errlen);
 }
 
-int kp_elf_debug_funcs(struct kp_elf *e, struct kp_elf *debug,
-		       struct kp_elf_func **out, char *err, size_t errlen)
+int kp_elf_better_name(const char *a, const char *b)
 {
-	const char *which;
+	size_t ua = strspn(a, "_"), ub = strspn(b, "_");
 
-	if (!find_section(debug, SHT_SYMTAB, NULL)) {
-		snprintf(err, errlen, "'%s' has no .symtab", debug->path);
-		return -1;
-	}
-	return funcs_of(debug, e, out, &which, err, errlen);
+	if (ua != ub)
+		return ua < ub;
+	if (strlen(a) != strlen(b))
+		return strlen(a) < strlen(b);
+	return strcmp(a, b) < 0;
 }
 
 int kp_elf_build_id(struct kp_elf *e, char *hex, size_t size)
@@ -450,18 +449,31 @@ int kp_elf_build_id(struct kp_elf *e, char *hex, size_t size)
 	return -1;
 }
 
-struct kp_elf *kp_elf_open_debug(struct kp_elf *e, char *path, size_t size)
+void kp_elf_debug_path(const char *id, char *path, size_t size)
+{
+	snprintf(path, size, "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
+		 id[0] ? id + 2 : "");
+}
+
+int kp_elf_debug_funcs(struct kp_elf *e, struct kp_elf_func **out,
+		       char *path, size_t size)
 {
 	char id[128], err[256];
+	const char *which;
+	struct kp_elf *d;
+	int n = -1;
 
 	path[0] = '\0';
+	*out = NULL;
 	if (kp_elf_build_id(e, id, sizeof(id)) || strlen(id) < 3)
-		return NULL;
-	snprintf(path, size, "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
-		 id + 2);
-	if (access(path, R_OK))
-		return NULL;
-	return kp_elf_open(path, err, sizeof(err));
+		return -1;
+	kp_elf_debug_path(id, path, size);
+	if (access(path, R_OK) || !(d = kp_elf_open(path, err, sizeof(err))))
+		return -1;
+	if (find_section(d, SHT_SYMTAB, NULL))
+		n = funcs_of(d, e, out, &which, err, sizeof(err));
+	kp_elf_close(d);
+	return n;
 }
 
 void kp_elf_funcs_free(struct kp_elf_func *f, int n)

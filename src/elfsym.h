@@ -52,23 +52,31 @@ int kp_elf_funcs(struct kp_elf *e, struct kp_elf_func **out,
 void kp_elf_funcs_free(struct kp_elf_func *f, int n);
 
 /*
- * kp_elf_funcs() from the .symtab of debug, a separate debug file of e
- * (/usr/lib/debug/.build-id/...), with e's file offsets; it names the
- * local functions a stripped e's .dynsym lacks.  Count, or -1.
+ * Of several names of one address (open, open64, __open64) the one a
+ * reader knows: whether a is better than b, by fewest leading
+ * underscores, then shortest, then first in byte order, so the choice
+ * never depends on table order.
  */
-int kp_elf_debug_funcs(struct kp_elf *e, struct kp_elf *debug,
-		       struct kp_elf_func **out, char *err, size_t errlen);
+int kp_elf_better_name(const char *a, const char *b);
 
 /* e's GNU build id in hex into hex; 0, or -1 when it has none. */
 int kp_elf_build_id(struct kp_elf *e, char *hex, size_t size);
 
 /*
- * e's separate debug file, found by build id as gdb and libdw find it:
- * /usr/lib/debug/.build-id/xx/rest.debug (Debian's -dbg and -dbgsym
- * packages).  NULL when there is none; its path into path either way
- * ("" when e has no build id).
+ * Where the separate debug file of the file with build id id lies, as
+ * gdb and libdw look for it: /usr/lib/debug/.build-id/xx/rest.debug
+ * (Debian's -dbg and -dbgsym packages).
  */
-struct kp_elf *kp_elf_open_debug(struct kp_elf *e, char *path, size_t size);
+void kp_elf_debug_path(const char *id, char *path, size_t size);
+
+/*
+ * kp_elf_funcs() from the .symtab of e's separate debug file, with e's
+ * file offsets: it names the local functions a stripped e's .dynsym
+ * lacks.  The debug file's path goes into path ("" when e has no build
+ * id).  Count, or -1 when that file is missing or has no .symtab.
+ */
+int kp_elf_debug_funcs(struct kp_elf *e, struct kp_elf_func **out,
+		       char *path, size_t size);
 
 /* Whether a file offset lies in an executable segment. */
 int kp_elf_offset_is_code(struct kp_elf *e, unsigned long long offset);

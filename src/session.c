@@ -29,6 +29,7 @@
 #include "usym.h"
 
 #define KP_READ_SIZE	(64 * 1024)
+#define KP_POLL_MAX	1025	/* the session, and up to 1024 CPUs' rings */
 
 /*
  * The reader thread: poll() and read() the session fd, put the records
@@ -39,6 +40,7 @@ struct kp_reader {
 	int fd;
 	struct kp_printer *printer;
 	struct kp_usym *usym;		/* its follow rings are polled too */
+	struct pollfd pfd[KP_POLL_MAX];	/* the session fd, then the rings' */
 	struct kp_merge merge;
 	unsigned long long reads;	/* read() calls that returned data */
 	int read_errno;			/* read() failed with this */
@@ -78,30 +80,32 @@ static int kp_reader_take(struct kp_reader *rd, const char *buf, size_t n)
 	return 0;
 }
 
-#define KP_POLL_MAX	1025	/* the session, and up to 1024 CPUs' rings */
-
 /*
  * Wait for records, or until the oldest held one is due; take in the
  * mmaps the follow rings (usym.h) report when one fills up meanwhile.
  */
 static void kp_reader_wait(struct kp_reader *rd)
 {
-	static struct pollfd pfd[KP_POLL_MAX];
-	int fds[KP_POLL_MAX - 1];
+	struct pollfd *pfd = rd->pfd;
 	long long due = kp_merge_due_in(&rd->merge, kp_now_ns());
 	int timeout = due < 0 ? -1 : (int)((due + 999999) / 1000000);
-	int i, n = rd->usym ? kp_usym_poll_fds(rd->usym, fds, KP_POLL_MAX - 1) : 0;
+	int i, n = rd->usym ?
+		   kp_usym_poll_fds(rd->usym, pfd + 1, KP_POLL_MAX - 1) : 0;
 
 	pfd[0].fd = rd->fd;
 	pfd[0].events = POLLIN;
-	for (i = 0; i < n; i++) {
-		pfd[i + 1].fd = fds[i];
-		pfd[i + 1].events = POLLIN;
+	if (poll(pfd, n + 1, timeout) < 0) {
+		if (errno != EINTR)
+			rd->read_errno = errno;
+		return;
 	}
-	if (poll(pfd, n + 1, timeout) < 0 && errno != EINTR)
-		rd->read_errno = errno;
-	if (n)
-		kp_usym_drain(rd->usym);
+	/* only when a ring asked: records alone need no draining here */
+	for (i = 1; i <= n; i++) {
+		if (pfd[i].revents) {
+			kp_usym_drain(rd->usym);
+			break;
+		}
+	}
 }
 
 static void *kp_reader_main(void *arg)

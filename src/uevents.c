@@ -61,17 +61,6 @@ static int too_many(const struct kp_event_list *list, unsigned more,
 	return 1;
 }
 
-/*
- * Of several names at one address (malloc and __libc_malloc) a glob
- * probes one: the one with fewer leading underscores, then the shorter.
- */
-static int better_name(const char *a, const char *b)
-{
-	size_t ua = strspn(a, "_"), ub = strspn(b, "_");
-
-	return ua != ub ? ua < ub : strlen(a) < strlen(b);
-}
-
 static int offset_cmp(const void *a, const void *b)
 {
 	const struct kp_elf_func *const *x = a, *const *y = b;
@@ -79,7 +68,10 @@ static int offset_cmp(const void *a, const void *b)
 	return ((*x)->offset > (*y)->offset) - ((*x)->offset < (*y)->offset);
 }
 
-/* A glob: each matched address once; return probes skip _start & co. */
+/*
+ * A glob: each matched address once, under the name kp_elf_better_name()
+ * prefers (malloc over __libc_malloc); return probes skip _start & co.
+ */
 static int add_func_glob(struct kp_event_list *list, const char *spec,
 			 const char *path, struct kp_elf_func *f, int nf,
 			 const char *glob, unsigned type, unsigned *refused,
@@ -104,7 +96,7 @@ static int add_func_glob(struct kp_event_list *list, const char *spec,
 		struct kp_elf_func *best = m[i];
 
 		for (j = i + 1; j < n && m[j]->offset == m[i]->offset; j++)
-			if (better_name(m[j]->name, best->name))
+			if (kp_elf_better_name(m[j]->name, best->name))
 				best = m[j];
 		m[uniq++] = best;
 	}
@@ -127,17 +119,12 @@ static int add_debug_func(struct kp_event_list *list, const char *spec,
 			  struct kp_elf *e, const char *what, unsigned type,
 			  char *debug, size_t debuglen)
 {
-	struct kp_elf *d = kp_elf_open_debug(e, debug, debuglen);
 	const char *path = kp_elf_path(e);
 	unsigned before = list->n;
 	struct kp_elf_func *f;
 	char err[256];
-	int nf, i;
+	int nf = kp_elf_debug_funcs(e, &f, debug, debuglen), i;
 
-	if (!d)
-		return 0;
-	nf = kp_elf_debug_funcs(e, d, &f, err, sizeof(err));
-	kp_elf_close(d);
 	for (i = 0; i < nf; i++)
 		if (!strcmp(f[i].name, what) &&
 		    !too_many(list, 1, spec, err, sizeof(err)))

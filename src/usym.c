@@ -44,17 +44,11 @@
 #define USYM_MAX_MAPS	4096	/* per process; the oldest half goes */
 #define USYM_RING_PAGES	64	/* data pages of each follow ring */
 
-/* A function of a file, where it lies in the file. */
-struct usym_func {
-	unsigned long long offset, size;
-	char *name;
-};
-
 struct usym_file {
 	struct usym_file *next;		/* in its bucket */
 	char *path;
 	bool loaded;			/* funcs read (or found missing) */
-	struct usym_func *funcs;	/* sorted by offset, one per offset */
+	struct kp_elf_func *funcs;	/* sorted by offset, one per offset */
 	int nfuncs;
 };
 
@@ -116,47 +110,15 @@ static struct usym_file *usym_file(struct kp_usym *u, const char *path)
 	return f;
 }
 
-/*
- * Of several names of one address (open, open64, __open64, ...) the one
- * a reader knows: fewest leading underscores, then shortest, then first
- * in byte order, so the choice never depends on table order.
- */
-static bool usym_name_better(const char *a, const char *b)
-{
-	size_t ua = strspn(a, "_"), ub = strspn(b, "_");
-
-	if (ua != ub)
-		return ua < ub;
-	if (strlen(a) != strlen(b))
-		return strlen(a) < strlen(b);
-	return strcmp(a, b) < 0;
-}
-
+/* By offset; at one offset the name a reader knows first. */
 static int usym_func_cmp(const void *a, const void *b)
 {
-	const struct usym_func *x = a, *y = b;
+	const struct kp_elf_func *x = a, *y = b;
 
 	if (x->offset != y->offset)
 		return x->offset < y->offset ? -1 : 1;
-	return usym_name_better(x->name, y->name) ? -1 :
-	       usym_name_better(y->name, x->name) ? 1 : 0;
-}
-
-/*
- * The functions of a file without .symtab from its separate debug file
- * (libc6-dbg names libc's internal functions).  Count, or -1.
- */
-static int usym_debug_funcs(struct kp_elf *e, struct kp_elf_func **out)
-{
-	char path[256], err[256];
-	struct kp_elf *d = kp_elf_open_debug(e, path, sizeof(path));
-	int n;
-
-	if (!d)
-		return -1;
-	n = kp_elf_debug_funcs(e, d, out, err, sizeof(err));
-	kp_elf_close(d);
-	return n;
+	return kp_elf_better_name(x->name, y->name) ? -1 :
+	       kp_elf_better_name(y->name, x->name) ? 1 : 0;
 }
 
 /*
@@ -168,7 +130,7 @@ static void usym_file_load(struct usym_file *f)
 	struct kp_elf_func *ef, *df;
 	struct kp_elf *e;
 	const char *which = "";
-	char err[256];
+	char err[256], debug[256];
 	int n, i, j, dn;
 
 	f->loaded = true;
@@ -177,7 +139,7 @@ static void usym_file_load(struct usym_file *f)
 		return;
 	n = kp_elf_funcs(e, &ef, &which, err, sizeof(err));
 	if (n < 0 || strcmp(which, ".symtab")) {
-		dn = usym_debug_funcs(e, &df);
+		dn = kp_elf_debug_funcs(e, &df, debug, sizeof(debug));
 		if (dn > 0) {
 			if (n >= 0)
 				kp_elf_funcs_free(ef, n);
@@ -186,15 +148,12 @@ static void usym_file_load(struct usym_file *f)
 		}
 	}
 	kp_elf_close(e);
-	if (n <= 0)
+	if (n <= 0) {
+		if (!n)
+			kp_elf_funcs_free(ef, 0);
 		return;
-	f->funcs = kp_diag_xrealloc(NULL, n * sizeof(*f->funcs));
-	for (i = 0; i < n; i++) {
-		f->funcs[i].offset = ef[i].offset;
-		f->funcs[i].size = ef[i].size;
-		f->funcs[i].name = ef[i].name;	/* taken over */
 	}
-	free(ef);
+	f->funcs = ef;
 	qsort(f->funcs, n, sizeof(*f->funcs), usym_func_cmp);
 	for (i = 0, j = 0; i < n; i++) {
 		if (j && f->funcs[j - 1].offset == f->funcs[i].offset) {
@@ -216,8 +175,8 @@ static void usym_file_load(struct usym_file *f)
 }
 
 /* The function whose code holds file offset off, or NULL. */
-static const struct usym_func *usym_file_func(struct usym_file *f,
-					      unsigned long long off)
+static const struct kp_elf_func *usym_file_func(struct usym_file *f,
+						unsigned long long off)
 {
 	int lo = 0, hi, mid;
 
@@ -481,12 +440,14 @@ void kp_usym_drain(struct kp_usym *u)
 		usym_ring_drain(u, &u->rings[i]);
 }
 
-int kp_usym_poll_fds(const struct kp_usym *u, int *fds, int max)
+int kp_usym_poll_fds(const struct kp_usym *u, struct pollfd *pfd, int max)
 {
 	int i;
 
-	for (i = 0; i < u->nrings && i < max; i++)
-		fds[i] = u->rings[i].fd;
+	for (i = 0; i < u->nrings && i < max; i++) {
+		pfd[i].fd = u->rings[i].fd;
+		pfd[i].events = POLLIN;
+	}
 	return i;
 }
 
@@ -532,7 +493,7 @@ static void usym_name(struct kp_usym *u, int pid, bool ret,
 {
 	struct usym_proc *p = usym_proc(u, pid, true);
 	const struct usym_map *m = usym_proc_map(p, addr);
-	const struct usym_func *fn;
+	const struct kp_elf_func *fn;
 	unsigned long long off;
 	const char *base;
 
@@ -614,7 +575,7 @@ void kp_usym_free(struct kp_usym *u)
 	long page = sysconf(_SC_PAGESIZE);
 	struct usym_proc *p, *pn;
 	struct usym_file *f, *fn;
-	int i, j;
+	int i;
 
 	if (!u)
 		return;
@@ -631,9 +592,7 @@ void kp_usym_free(struct kp_usym *u)
 		}
 		for (f = u->files[i]; f; f = fn) {
 			fn = f->next;
-			for (j = 0; j < f->nfuncs; j++)
-				free(f->funcs[j].name);
-			free(f->funcs);
+			kp_elf_funcs_free(f->funcs, f->nfuncs);
 			free(f->path);
 			free(f);
 		}

@@ -9,6 +9,7 @@
 #ifndef KP_USYM_H
 #define KP_USYM_H
 
+#include <poll.h>
 #include <stddef.h>
 
 struct kp_usym;
@@ -27,10 +28,11 @@ void kp_usym_free(struct kp_usym *u);
 void kp_usym_read_process(struct kp_usym *u, int pid);
 
 /*
- * The descriptors to poll for: readable when a follow ring is half
- * full.  Returns how many it put in fds (at most max).
+ * What to poll() for, into pfd: a follow ring's descriptor is readable
+ * when the ring is half full.  Returns how many entries it filled (at
+ * most max).
  */
-int kp_usym_poll_fds(const struct kp_usym *u, int *fds, int max);
+int kp_usym_poll_fds(const struct kp_usym *u, struct pollfd *pfd, int max);
 
 /* Take in what the follow rings hold. */
 void kp_usym_drain(struct kp_usym *u);

@@ -123,8 +123,7 @@ static bool libc_debug_file(void)
 	bool found = false;
 
 	if (e && !kp_elf_build_id(e, id, sizeof(id))) {
-		snprintf(path, sizeof(path),
-			 "/usr/lib/debug/.build-id/%.2s/%s.debug", id, id + 2);
+		kp_elf_debug_path(id, path, sizeof(path));
 		found = !access(path, R_OK);
 	}
 	if (e)
