@@ -152,37 +152,53 @@ char *kp_events_read_text(const char *path)
 	return buf;
 }
 
-/* "...field:TYPE NAME[N];\toffset:O;\tsize:S;\tsigned:G;" */
-static int parse_field(const char *line, struct ktap_event_field *f)
+int kp_events_field_decl(const char *line, struct kp_field_decl *d)
 {
-	const char *decl = strstr(line, "field:"), *end, *p, *name;
-	unsigned offset, size, sign;
-	size_t len;
+	const char *decl = strstr(line, "field:"), *p;
 
 	if (!decl)
 		return -1;
-	decl += 6;
-	end = strchr(decl, ';');
-	p = end ? strstr(end, "offset:") : NULL;
+	d->type = decl + 6;
+	d->end = strchr(d->type, ';');
+	if (!d->end)
+		return -1;
+	/* The name: the last identifier, before an array size ("c[16]"). */
+	p = d->end;
+	d->array = NULL;
+	if (p > d->type && p[-1] == ']') {
+		while (p > d->type && p[-1] != '[')
+			p--;
+		d->array = p - 1;
+	}
+	while (p > d->type && !isalnum((unsigned char)p[-1]) && p[-1] != '_')
+		p--;
+	d->name = p;
+	while (d->name > d->type && (isalnum((unsigned char)d->name[-1]) ||
+				     d->name[-1] == '_'))
+		d->name--;
+	d->name_len = (size_t)(p - d->name);
+	return d->name_len ? 0 : -1;
+}
+
+/* "...field:TYPE NAME[N];\toffset:O;\tsize:S;\tsigned:G;" */
+static int parse_field(const char *line, struct ktap_event_field *f)
+{
+	struct kp_field_decl d;
+	unsigned offset, size, sign;
+	const char *decl, *end, *p;
+
+	if (kp_events_field_decl(line, &d))
+		return -1;
+	decl = d.type;
+	end = d.end;
+	p = strstr(end, "offset:");
 	if (!p || sscanf(p, "offset:%u;\tsize:%u;\tsigned:%u;", &offset, &size,
 			 &sign) != 3 || offset > 0xffff || size > 0xffff)
 		return -1;
-	/* The name: the last identifier, before an array size ("c[16]"). */
-	p = end;
-	if (p > decl && p[-1] == ']')
-		while (p > decl && p[-1] != '[')
-			p--;
-	while (p > decl && !isalnum((unsigned char)p[-1]) && p[-1] != '_')
-		p--;
-	name = p;
-	while (name > decl && (isalnum((unsigned char)name[-1]) ||
-			       name[-1] == '_'))
-		name--;
-	len = (size_t)(p - name);
-	if (!len || len >= sizeof(f->name))
+	if (d.name_len >= sizeof(f->name))
 		return -1;
 	memset(f, 0, sizeof(*f));
-	memcpy(f->name, name, len);
+	memcpy(f->name, d.name, d.name_len);
 	f->offset = (uint16_t)offset;
 	f->size = (uint16_t)size;
 	if (!strncmp(decl, "__data_loc", 10))

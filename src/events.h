@@ -47,6 +47,18 @@ void kp_events_free_names(char **names, unsigned n);
 /* A whole (proc or tracefs) file as a string, or NULL. */
 char *kp_events_read_text(const char *path);
 
+/* The parts of a format file's "field:TYPE NAME[N];" declaration. */
+struct kp_field_decl {
+	const char *type;	/* TYPE NAME[N] starts here */
+	const char *end;	/* at the ';' */
+	const char *name;	/* NAME, name_len bytes */
+	size_t name_len;
+	const char *array;	/* "[N]" up to end, or NULL */
+};
+
+/* Split the declaration in line; 0, or -1 when it has none. */
+int kp_events_field_decl(const char *line, struct kp_field_decl *d);
+
 /* Index of the field called name in ev, or -1. */
 int kp_event_field_index(const struct ktap_event *ev, const char *name);
 

@@ -607,31 +607,35 @@ static const struct kp_listing {
 	{ "--list-args", kp_list_args },
 };
 
+/* The listing a word asks for, or NULL. */
+static const struct kp_listing *kp_listing_of(const char *word)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(kp_listings) / sizeof(kp_listings[0]); k++)
+		if (!strcmp(word, kp_listings[k].word))
+			return &kp_listings[k];
+	return NULL;
+}
+
 /* The exit status of a listing, or -1 when argv asks for none. */
 static int kp_list_dispatch(int argc, char **argv)
 {
 	const struct kp_listing *l = NULL;
-	int i, k, nargs = 0, verbose = 0;
+	int i, nargs = 0, verbose = 0;
 	char **args = argv + argc;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			verbose++;
-			continue;
-		}
-		for (k = 0; !l && k < (int)(sizeof(kp_listings) /
-					    sizeof(kp_listings[0])); k++)
-			if (!strcmp(argv[i], kp_listings[k].word))
-				break;
-		if (!l && k < (int)(sizeof(kp_listings) /
-				    sizeof(kp_listings[0]))) {
-			l = &kp_listings[k];
+		} else if (l) {
+			args[nargs++] = argv[i];	/* compacted over -v */
+		} else {
+			l = kp_listing_of(argv[i]);
+			if (!l)
+				return -1;	/* a script, -e...: no listing */
 			args = argv + i + 1;
-			continue;
 		}
-		if (!l)
-			return -1;	/* a script, -e...: not a listing */
-		args[nargs++] = argv[i];	/* compacted over the -v words */
 	}
 	return l ? l->run(verbose, args, nargs) : -1;
 }

@@ -5,7 +5,6 @@
  * (what argN and $name mean for a probe: tracepoint fields, kprobe and
  * uprobe parameters from DWARF).
  */
-#include <ctype.h>
 #include <fnmatch.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,32 +27,17 @@
 static int split_decl(const char *line, char *type, size_t tsize,
 		      char *name, size_t nsize)
 {
-	const char *decl = strstr(line, "field:"), *end, *p, *n, *arr = NULL;
+	struct kp_field_decl d;
 	int tlen;
 
-	if (!decl)
+	if (kp_events_field_decl(line, &d))
 		return -1;
-	decl += 6;
-	end = strchr(decl, ';');
-	if (!end)
-		return -1;
-	p = end;
-	if (p > decl && p[-1] == ']') {
-		while (p > decl && p[-1] != '[')
-			p--;
-		arr = --p;
-	}
-	n = p;
-	while (n > decl && (isalnum((unsigned char)n[-1]) || n[-1] == '_'))
-		n--;
-	if (n == p)
-		return -1;
-	snprintf(name, nsize, "%.*s", (int)(p - n), n);
-	tlen = (int)(n - decl);
-	while (tlen > 0 && decl[tlen - 1] == ' ')
+	snprintf(name, nsize, "%.*s", (int)d.name_len, d.name);
+	tlen = (int)(d.name - d.type);
+	while (tlen > 0 && d.type[tlen - 1] == ' ')
 		tlen--;
-	snprintf(type, tsize, "%.*s%.*s", tlen, decl, arr ? (int)(end - arr) : 0,
-		 arr ? arr : "");
+	snprintf(type, tsize, "%.*s%.*s", tlen, d.type,
+		 d.array ? (int)(d.end - d.array) : 0, d.array ? d.array : "");
 	return 0;
 }
 
